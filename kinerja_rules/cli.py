@@ -1,0 +1,105 @@
+"""The ``kinerja-rules`` command line: evaluate, explain, plugins.
+
+Exit status: 0 on success, 1 when input (a catalogue or a data file) is invalid — every problem is
+printed, located, on stderr — and 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .diagnostics import KinerjaError
+from .engine import Engine, PluginError
+from .formatting import LANGS
+from .render import FORMATS, explain, render
+
+
+def build_parser() -> argparse.ArgumentParser:
+    catalog = argparse.ArgumentParser(add_help=False)
+    catalog.add_argument(
+        "--catalog", action="append", default=[], metavar="DIR",
+        help="a directory of extra catalogues; replaces installed ones for the same unit type "
+             "and year (repeatable)",
+    )
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument("--lang", choices=LANGS, default="id", help="language of tables (default: id)")
+
+    parser = argparse.ArgumentParser(
+        prog="kinerja-rules",
+        description="Evaluate Indonesian government performance indicators (LKjIP) from TOML catalogues.",
+    )
+    parser.add_argument("--version", action="version", version=f"kinerja-rules {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    evaluate = commands.add_parser(
+        "evaluate", parents=[catalog, language], help="print the capaian table of a unit's data"
+    )
+    evaluate.add_argument("data", metavar="DATA.toml", help="realisation data of one unit and year")
+    evaluate.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+
+    explain_cmd = commands.add_parser(
+        "explain", parents=[catalog, language], help="print how one indicator's figures were derived"
+    )
+    explain_cmd.add_argument("indicator", metavar="INDICATOR_ID")
+    explain_cmd.add_argument("data", metavar="DATA.toml")
+
+    commands.add_parser("plugins", parents=[catalog], help="list the loaded plugins and their catalogues")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        engine = Engine.create(catalog_dirs=args.catalog)
+        if args.command == "plugins":
+            return _plugins(engine)
+        report = engine.evaluate_file(args.data)
+        if args.command == "evaluate":
+            sys.stdout.write(render(report, args.format, args.lang))
+            return 0
+        ids = [r.indicator.id for r in report.indicators]
+        if args.indicator not in ids:
+            print(
+                f"kinerja-rules: '{args.indicator}' is not an indicator of the {report.catalogue.unit_type} "
+                f"{report.catalogue.year} catalogue; indicators: {', '.join(ids)}",
+                file=sys.stderr,
+            )
+            return 1
+        sys.stdout.write(explain(report.indicator(args.indicator), args.lang))
+        return 0
+    except KinerjaError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except PluginError as error:
+        print(f"kinerja-rules: plugin error: {error}", file=sys.stderr)
+        return 1
+
+
+def _plugins(engine: Engine) -> int:
+    manager = engine.plugin_manager
+    print("Plugins:")
+    for name, plugin in sorted(manager.list_name_plugin()):
+        hooks = sorted(caller.name for caller in manager.get_hookcallers(plugin) or [])
+        origin = getattr(plugin, "__name__", type(plugin).__name__)
+        print(f"  {name} ({origin}): {', '.join(hooks)}")
+    print("Catalogues:")
+    for catalogue in engine.catalogues:
+        key = catalogue.key
+        replaced = engine.catalogues.replaced.get(key)
+        note = f"; replaces {', '.join(replaced)}" if replaced else ""
+        print(
+            f"  {catalogue.unit_type} {catalogue.year}: {len(catalogue.indicators)} indicators, "
+            f"from {engine.catalogues.origins[key]}{note}"
+        )
+        for file in catalogue.files:
+            print(f"    {file}")
+    extra = sorted(set(engine.functions) - {"min", "max", "abs"})
+    print("Formula functions: min, max, abs" + (", " + ", ".join(extra) if extra else ""))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

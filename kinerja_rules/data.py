@@ -1,0 +1,182 @@
+"""Realisation data: one TOML file per unit per year with the counts behind each indicator.
+
+::
+
+    unit = "Bapas Kelas II Lahat"
+    unit_type = "bapas"
+    year = 2023
+
+    [indicators.klien_bekerja]      # an indicator id of the 2023 bapas catalogue
+    A = 629                         # its inputs, by the names the catalogue declares
+    B = 1277
+
+    [indicators.layanan_perkantoran]
+    realisasi = 1                   # or the realisasi itself, where a report gives only that
+
+    [indicators.gangguan_mental]
+    not_measured = "reason"         # or why it was not measured
+
+The file is checked against the catalogue for its unit type and year: unknown indicator ids,
+unknown or missing inputs, negative counts, fractional counts and non-numbers are all reported,
+located, before anything is evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from . import schema
+from .diagnostics import Diagnostic, KinerjaError, Location, closest, raise_if_errors
+from .model import Catalogue
+from .registry import CatalogueSet
+from .schema import Field
+from .sources import PathLike, read_document
+from .tomlpos import TomlDocument
+
+ENTRY_FIELD = Field(("table",), doc="the inputs of one indicator, or realisasi, or not_measured")
+
+DATA_FIELDS: dict[str, Field] = {
+    "unit": Field(("string",), required=True, doc='the work unit, e.g. "Bapas Kelas II Lahat"'),
+    "unit_type": Field(("string",), required=True, doc='the unit type of the catalogue, e.g. "bapas"'),
+    "year": Field(("integer",), required=True, doc="the reporting year", minimum=2000),
+    "source": Field(("string",), doc="where the figures come from"),
+    "indicators": Field(
+        ("table",), required=True, doc="one [indicators.<id>] table per indicator",
+        values=ENTRY_FIELD,
+    ),
+}
+
+
+@attrs.frozen
+class DataEntry:
+    """What the data says about one indicator: input counts, a reported realisasi, or a reason."""
+
+    indicator_id: str
+    inputs: Mapping[str, Decimal]
+    realisasi: Decimal | None
+    not_measured: str | None
+    note: str | None
+    location: Location = attrs.field(eq=False)
+
+
+@attrs.frozen
+class UnitData:
+    """One unit's realisation data for one year."""
+
+    unit: str
+    unit_type: str
+    year: int
+    entries: Mapping[str, DataEntry]
+    file: str
+    source: str | None = None
+
+
+def load_data(path: PathLike, catalogues: CatalogueSet) -> UnitData:
+    """Load ``path`` and check it against the catalogue for its unit type and year."""
+    document = read_document(path)
+    return build_data(document, str(path), catalogues)
+
+
+def build_data(doc: TomlDocument, file: str, catalogues: CatalogueSet) -> UnitData:
+    raise_if_errors(schema.check(doc, file, DATA_FIELDS))
+    data = doc.data
+    catalogue = catalogues.get(data["unit_type"], data["year"])
+    if catalogue is None:
+        available = ", ".join(f"{c.unit_type} {c.year}" for c in catalogues) or "none"
+        raise KinerjaError([Diagnostic(
+            "KR405", f"no catalogue for unit type '{data['unit_type']}' and year {data['year']}",
+            schema.locate(doc, file, ("unit_type",)),
+            f"available: {available}; add one with --catalog DIR",
+        )])
+    diagnostics: list[Diagnostic] = []
+    entries = {}
+    for indicator_id, table in data["indicators"].items():
+        entry = _entry(doc, file, catalogue, indicator_id, table, diagnostics)
+        if entry is not None:
+            entries[indicator_id] = entry
+    raise_if_errors(diagnostics)
+    return UnitData(data["unit"], data["unit_type"], data["year"], entries, file, data.get("source"))
+
+
+def _entry(
+    doc: TomlDocument,
+    file: str,
+    catalogue: Catalogue,
+    indicator_id: str,
+    table: dict,
+    diagnostics: list[Diagnostic],
+) -> DataEntry | None:
+    path = ("indicators", indicator_id)
+
+    def report(code: str, message: str, key: str | None, hint: str | None = None) -> None:
+        where = (*path, key) if key else path
+        diagnostics.append(Diagnostic(code, message, schema.locate(doc, file, where, value=key is not None), hint))
+
+    indicator = catalogue.indicator(indicator_id)
+    if indicator is None:
+        suggestion = closest(indicator_id, [i.id for i in catalogue.indicators])
+        report(
+            "KR401", f"'{indicator_id}' is not an indicator of the {catalogue.unit_type} {catalogue.year} catalogue",
+            None, f"did you mean '{suggestion}'?" if suggestion else "see `kinerja-rules plugins` for the catalogues",
+        )
+        return None
+    note = table.get("note")
+    if note is not None and not isinstance(note, str):
+        report("KR203", f"note must be a string, found {schema.kind_of(note)}", "note")
+        return None
+    modes = [key for key in ("realisasi", "not_measured") if key in table]
+    if len(modes) > 1 or (modes and len(set(table) - {"note"}) > 1):
+        report(
+            "KR204", "give either the inputs, or realisasi, or not_measured — not several", None,
+            "keep the one that matches what the report gives",
+        )
+        return None
+    if "not_measured" in table:
+        reason = table["not_measured"]
+        if not isinstance(reason, str) or not reason.strip():
+            report("KR203", "not_measured must be a non-empty reason", "not_measured")
+            return None
+        return DataEntry(indicator_id, {}, None, reason, note, schema.locate(doc, file, path))
+    if "realisasi" in table:
+        value = table["realisasi"]
+        if schema.kind_of(value) not in ("integer", "number"):
+            report("KR404", f"realisasi must be a number, found {schema.kind_of(value)}", "realisasi")
+            return None
+        return DataEntry(indicator_id, {}, Decimal(value), None, note, schema.locate(doc, file, path))
+    inputs: dict[str, Decimal] = {}
+    declared = {spec.name: spec for spec in indicator.inputs}
+    for name, value in table.items():
+        if name == "note":
+            continue
+        spec = declared.get(name)
+        if spec is None:
+            suggestion = closest(name, declared)
+            report(
+                "KR406", f"'{name}' is not an input of {indicator_id} (inputs: {', '.join(declared)})", name,
+                f"did you mean '{suggestion}'?" if suggestion else "use realisasi = … to give the value directly",
+            )
+            continue
+        kind = schema.kind_of(value)
+        if kind not in ("integer", "number"):
+            report("KR404", f"{name} must be a number, found {kind}: {value!r}"[:200], name,
+                   f"{name} is: {spec.description}")
+            continue
+        number = Decimal(value)
+        if number < 0:
+            report("KR403", f"{name} = {value} is negative", name, f"{name} counts: {spec.description}")
+            continue
+        if spec.kind == "count" and number != number.to_integral_value():
+            report("KR407", f"{name} = {value} is not a whole number", name, f"{name} counts: {spec.description}")
+            continue
+        inputs[name] = number
+    missing = [name for name in declared if name not in table]
+    if missing:
+        listing = "; ".join(f"{name} = {declared[name].description}" for name in missing)
+        report("KR402", f"missing input {', '.join(missing)} for {indicator_id}", None, f"add {listing}")
+        return None
+    if len(inputs) != len(declared):
+        return None
+    return DataEntry(indicator_id, inputs, None, None, note, schema.locate(doc, file, path))

@@ -1,0 +1,93 @@
+"""Writing a formula back out the way LKjIP reports do: ``A / B × 100% = 629 / 1277 × 100%``.
+
+The text is printed from the checked syntax tree, not patched from the source string, so the
+symbolic form and the form with values substituted always have the same shape and brackets.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from decimal import Decimal
+
+from .formatting import format_decimal
+from .formula import Formula
+
+_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "×", ast.Div: "/"}
+_COMPARE = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥", ast.Eq: "=", ast.NotEq: "≠"}
+_PRECEDENCE = {ast.Add: 6, ast.Sub: 6, ast.Mult: 7, ast.Div: 7}
+
+
+def render(
+    formula: Formula,
+    values: Mapping[str, Decimal | str] | None = None,
+    percent: bool = False,
+    lang: str = "id",
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """The formula as text; names in ``values`` are replaced by their values.
+
+    A value given as a string is written as is (for pre-formatted figures); ``labels`` renames
+    the remaining names (``R`` → ``realisasi``). With ``percent``, a final ``× 100`` is written
+    ``× 100%``, as reports write percentages.
+    """
+    tree = formula.tree
+    if (
+        percent
+        and isinstance(tree, ast.BinOp)
+        and isinstance(tree.op, ast.Mult)
+        and isinstance(tree.right, ast.Constant)
+        and tree.right.value == 100
+    ):
+        return _Printer(values, lang, labels).text(tree.left, 7) + " × 100%"
+    return _Printer(values, lang, labels).text(tree, 0)
+
+
+class _Printer:
+    def __init__(
+        self, values: Mapping[str, Decimal | str] | None, lang: str, labels: Mapping[str, str] | None
+    ):
+        self.values = values or {}
+        self.lang = lang
+        self.labels = labels or {}
+
+    def text(self, node: ast.AST, context: int) -> str:
+        own, body = self._body(node)
+        return f"({body})" if own < context else body
+
+    def _body(self, node: ast.AST) -> tuple[int, str]:
+        if isinstance(node, ast.Name):
+            value = self.values.get(node.id)
+            if value is None:
+                return 9, self.labels.get(node.id, node.id)
+            return 9, value if isinstance(value, str) else format_decimal(value, self.lang)
+        if isinstance(node, ast.Constant):
+            return 9, format_decimal(node.value, self.lang)
+        if isinstance(node, ast.BinOp):
+            level = _PRECEDENCE[type(node.op)]
+            left = self.text(node.left, level)
+            right = self.text(node.right, level + 1)
+            return level, f"{left} {_SYMBOLS[type(node.op)]} {right}"
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.Not):
+                return 4, "not " + self.text(node.operand, 4)
+            sign = "-" if isinstance(node.op, ast.USub) else "+"
+            return 8, sign + self.text(node.operand, 8)
+        if isinstance(node, ast.Compare):
+            parts = [self.text(node.left, 6)]
+            for op, operand in zip(node.ops, node.comparators):
+                parts.append(f"{_COMPARE[type(op)]} {self.text(operand, 6)}")
+            return 5, " ".join(parts)
+        if isinstance(node, ast.BoolOp):
+            level = 3 if isinstance(node.op, ast.And) else 2
+            word = " and " if level == 3 else " or "
+            return level, word.join(self.text(value, level + 1) for value in node.values)
+        if isinstance(node, ast.IfExp):
+            body = self.text(node.body, 2)
+            test = self.text(node.test, 2)
+            orelse = self.text(node.orelse, 1)
+            return 1, f"{body} if {test} else {orelse}"
+        if isinstance(node, ast.Call):
+            args = ", ".join(self.text(arg, 0) for arg in node.args)
+            return 9, f"{node.func.id}({args})"
+        raise TypeError(f"cannot render {type(node).__name__}")  # the checker admits nothing else

@@ -1,0 +1,115 @@
+"""Located diagnostics: every problem a user can cause names its file, line, column and field.
+
+Loaders never stop at the first mistake: they collect :class:`Diagnostic` objects and raise one
+:class:`KinerjaError` carrying all of them, so a catalogue maintainer fixes a file in one pass and
+CI prints every problem at once. Codes are stable (documented in ``docs/diagnostics.md``); tools
+may match on them, so a code is never reused for a different problem.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+#: Stable diagnostic codes and their one-line titles.
+CODES: dict[str, str] = {
+    "KR100": "file cannot be read",
+    "KR101": "TOML syntax error",
+    "KR102": "file is not UTF-8 text",
+    "KR201": "unknown key",
+    "KR202": "missing required key",
+    "KR203": "wrong type",
+    "KR204": "invalid value",
+    "KR205": "duplicate id",
+    "KR206": "unknown sasaran",
+    "KR207": "conflicting catalogue files",
+    "KR301": "formula syntax error",
+    "KR302": "construct not allowed in a formula",
+    "KR303": "unknown name in formula",
+    "KR304": "unknown function in formula",
+    "KR305": "formula too long or too deeply nested",
+    "KR306": "formula gives the wrong kind of value",
+    "KR401": "data for an unknown indicator",
+    "KR402": "missing input count",
+    "KR403": "negative count",
+    "KR404": "not a number",
+    "KR405": "no catalogue for this unit type and year",
+    "KR406": "unknown input name",
+    "KR407": "count is not a whole number",
+}
+
+
+@attrs.frozen
+class Location:
+    """Where a problem is: file, 1-based line and column (when known), and the field path."""
+
+    file: str
+    line: int | None = None
+    col: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem found in user input."""
+
+    code: str
+    message: str
+    location: Location
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def __attrs_post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"undocumented diagnostic code {self.code}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format(self) -> str:
+        """``file:line:col: severity CODE: field: message`` plus an indented ``hint:`` line."""
+        field = f"{self.location.field}: " if self.location.field else ""
+        text = f"{self.location}: {self.severity.value} {self.code}: {field}{self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class KinerjaError(Exception):
+    """Invalid input: carries every diagnostic found, errors first."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
+        ordered = sorted(diagnostics, key=lambda d: (not d.is_error,))
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(ordered)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def raise_if_errors(diagnostics: Iterable[Diagnostic]) -> None:
+    """Raise :class:`KinerjaError` when any diagnostic is an error (warnings pass)."""
+    found = list(diagnostics)
+    if any(d.is_error for d in found):
+        raise KinerjaError(found)
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest known spelling of ``word``, for "did you mean" hints."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None

@@ -1,0 +1,136 @@
+"""The engine scripts use: plugins, catalogues and evaluation wired together.
+
+::
+
+    from kinerja_rules import Engine
+
+    engine = Engine.create()                      # built-in + installed plugins
+    report = engine.evaluate_file("examples/2023/bapas-lahat.toml")
+    for result in report.indicators:
+        print(result.indicator.id, result.capaian.shown if result.capaian else result.na_reason)
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pluggy
+
+from . import evaluation, hookspecs
+from .data import UnitData, load_data
+from .diagnostics import KinerjaError
+from .formula import FormulaFunction, default_functions
+from .model import Catalogue, Indicator
+from .registry import CatalogueSet, Layer, directory_layer, load_catalogue_set
+from .results import Report
+from .sources import PathLike
+
+#: The unit types that ship with kinerja-rules, registered before entry-point plugins.
+BUILTIN_PLUGINS = {
+    "lpka": "kinerja_rules.plugins.lpka",
+    "bapas": "kinerja_rules.plugins.bapas",
+}
+
+
+class PluginError(Exception):
+    """A plugin misbehaves (e.g. two plugins register the same formula function)."""
+
+
+def create_plugin_manager(entry_points: bool = True, plugins: Iterable[Any] = ()) -> pluggy.PluginManager:
+    """A plugin manager with the built-in unit types, installed plugins and ``plugins``.
+
+    :param entry_points: load third-party plugins from the ``kinerja_rules`` entry-point group.
+    :param plugins: extra plugin objects or modules to register (tests, embedding applications).
+    """
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    for name, module in BUILTIN_PLUGINS.items():
+        manager.register(importlib.import_module(module), name=name)
+    if entry_points:
+        manager.load_setuptools_entrypoints(hookspecs.PROJECT)
+    for plugin in plugins:
+        manager.register(plugin)
+    return manager
+
+
+def collect_functions(manager: pluggy.PluginManager) -> dict[str, FormulaFunction]:
+    """The built-in formula functions plus those plugins register; no name may be claimed twice."""
+    functions = default_functions()
+    owners = {name: "kinerja_rules" for name in functions}
+    for impl in manager.hook.kinerja_formula_functions.get_hookimpls():
+        registered = impl.function() or {}
+        for name, function in registered.items():
+            if not name.isidentifier() or not callable(function):
+                raise PluginError(f"plugin {impl.plugin_name!r} registers an invalid function {name!r}")
+            if name in owners:
+                raise PluginError(
+                    f"plugins {owners[name]!r} and {impl.plugin_name!r} both register formula function {name!r}"
+                )
+            owners[name] = impl.plugin_name
+            functions[name] = function
+    return functions
+
+
+@attrs.frozen
+class Engine:
+    """Plugins, the catalogues in force and the formula functions, ready to evaluate data."""
+
+    plugin_manager: pluggy.PluginManager
+    catalogues: CatalogueSet
+    functions: Mapping[str, FormulaFunction]
+
+    @classmethod
+    def create(
+        cls,
+        catalog_dirs: Sequence[PathLike] = (),
+        *,
+        entry_points: bool = True,
+        plugins: Iterable[Any] = (),
+    ) -> Engine:
+        """Load plugins and catalogues; ``catalog_dirs`` overlay the plugins' catalogues.
+
+        Raises :class:`KinerjaError` listing every problem in every catalogue.
+        """
+        manager = create_plugin_manager(entry_points, plugins)
+        functions = collect_functions(manager)
+        layers = [
+            Layer(f"plugin {impl.plugin_name}", tuple(impl.function() or ()))
+            for impl in manager.hook.kinerja_catalogues.get_hookimpls()  # registration order
+        ]
+        errors = []
+        for directory in catalog_dirs:
+            try:
+                layers.append(directory_layer(directory))
+            except KinerjaError as error:
+                errors.extend(error.diagnostics)
+        if errors:
+            raise KinerjaError(errors)
+        return cls(manager, load_catalogue_set(layers, functions), functions)
+
+    def catalogue(self, unit_type: str, year: int) -> Catalogue | None:
+        return self.catalogues.get(unit_type, year)
+
+    def load_data(self, path: PathLike) -> UnitData:
+        """Load a unit's realisation data, checked against its catalogue."""
+        return load_data(path, self.catalogues)
+
+    def evaluate(self, data: UnitData) -> Report:
+        """Evaluate loaded data; the catalogue is chosen by the data's unit type and year."""
+        catalogue = self.catalogues.get(data.unit_type, data.year)
+        if catalogue is None:
+            raise LookupError(f"no catalogue for {data.unit_type} {data.year}")
+        return evaluation.evaluate(catalogue, data, self._not_applicable)
+
+    def evaluate_file(self, path: PathLike) -> Report:
+        return self.evaluate(self.load_data(path))
+
+    def _not_applicable(
+        self, catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
+    ) -> str | None:
+        return self.plugin_manager.hook.kinerja_not_applicable(
+            catalogue=catalogue, indicator=indicator, inputs=inputs
+        )

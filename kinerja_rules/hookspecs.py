@@ -1,0 +1,107 @@
+"""Hook specifications: how a unit type plugs into kinerja-rules.
+
+A *unit type* (LPKA, Bapas, Lapas, Rutan, …) is a plugin: a module or object with functions
+decorated by :data:`hookimpl` whose names match the hooks below. The built-in plugins live in
+``kinerja_rules.plugins``; third-party plugins are found through the ``kinerja_rules`` entry-point
+group of any installed distribution::
+
+    # pyproject.toml of a plugin distribution
+    [project.entry-points.kinerja_rules]
+    lapas = "kinerja_lapas.plugin"
+
+    # kinerja_lapas/plugin.py
+    from kinerja_rules import hookimpl
+
+    @hookimpl
+    def kinerja_catalogues():
+        return [Path(__file__).parent / "catalog" / "2024" / "lapas.toml"]
+
+A plugin implements only the hooks it needs. Catalogues themselves need no plugin: a TOML file in a
+``--catalog`` directory is enough for a new year or a new unit type. Plugins are for what TOML
+cannot say: where packaged catalogues live, unit-type rules for "cannot be measured", and extra
+formula functions.
+
+Every hook here has a test of its own in ``tests/test_hooks.py``; a meta-test fails when a hook
+is added without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from .model import Catalogue, Indicator
+
+PROJECT = "kinerja_rules"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# -------------------------------------------------------------------------------------------
+# Catalogues
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def kinerja_catalogues() -> Iterable[Any]:
+    """Return the catalogue files this plugin contributes.
+
+    :return: paths (:class:`pathlib.Path`, ``str``, or :mod:`importlib.resources` traversables)
+        of TOML catalogue files, one unit type and year per file. Several files for the same unit
+        type and year from one plugin are merged (their indicator ids must not collide).
+
+    Catalogues are loaded once, when the engine is created; every formula is checked then. When a
+    ``--catalog`` directory (or ``Engine.create(catalog_dirs=…)``) holds a catalogue for the same
+    unit type and year, that catalogue replaces the plugin's one entirely — this is how a
+    maintainer tries next year's edition without touching the package.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Evaluation
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def kinerja_not_applicable(
+    catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
+) -> str | None:
+    """Decide whether ``indicator`` cannot be measured for these ``inputs``, before its formula runs.
+
+    :param catalogue: the catalogue being evaluated; check ``catalogue.unit_type`` so a rule
+        only applies to the unit type it was written for.
+    :param indicator: the indicator about to be evaluated (its formula, target, unit…).
+    :param inputs: the input counts from the realisation data, as exact decimals.
+    :return: the reason, in Indonesian, shown next to the indicator (e.g. "tidak ada populasi"),
+        or ``None`` to let other plugins (and then the formula) decide.
+
+    Stops at the first non-``None`` result. An indicator declared not applicable gets no
+    realisasi and no capaian — never a 0 — and is left out of roll-ups unless the catalogue's
+    legacy ``not_applicable = "zero"`` policy says otherwise. Without any plugin deciding, a
+    division by zero in the formula still makes the indicator N/A ("pembagian dengan nol").
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Formulas
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def kinerja_formula_functions() -> Mapping[str, Any]:
+    """Return extra functions that catalogue formulas may call, by name.
+
+    :return: a mapping from a formula-level name (an identifier such as ``"ratio"``) to a
+        callable taking :class:`~decimal.Decimal` arguments and returning a ``Decimal`` (or
+        ``int``). Returning a float is an error: figures stay exact.
+
+    Formulas get exactly ``min``, ``max``, ``abs`` and what plugins register here — never
+    simpleeval's default functions. Two plugins registering the same name, or a name shadowing
+    a built-in one, is an error when the engine is created. A function that cannot compute a
+    value for its arguments should raise :class:`kinerja_rules.NotMeasurable` with a reason.
+    """

@@ -1,0 +1,109 @@
+"""The catalogue as loaded: policy, sasaran and indicators, all frozen and exact."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from .diagnostics import Location
+from .formula import Formula
+
+
+class Polarity(str, enum.Enum):
+    """Which way an indicator points: whether a larger realisasi is better."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+@attrs.frozen
+class Policy:
+    """How a catalogue turns exact values into report figures.
+
+    ``capaian_higher``/``capaian_lower`` are formulas over ``R`` (realisasi) and ``T`` (target);
+    ``capaian_from`` says whether ``R`` is the exact or the shown realisasi. ``capaian_cap`` caps
+    capaian (None: no cap). ``not_applicable`` says whether indicators that cannot be measured are
+    left out of roll-ups ("exclude") or count as 0 ("zero", only to reproduce legacy reports).
+    """
+
+    decimals: int
+    rounding: str
+    capaian_from: str
+    capaian_higher: Formula
+    capaian_lower: Formula
+    capaian_cap: Decimal | None
+    not_applicable: str
+
+    def capaian_formula(self, polarity: Polarity) -> Formula:
+        return self.capaian_higher if polarity is Polarity.HIGHER else self.capaian_lower
+
+
+@attrs.frozen
+class Sasaran:
+    """A goal (sasaran) grouping indicators: strategis (IKU), program (IKP) or kegiatan (IKK)."""
+
+    id: str
+    level: str
+    name: str
+    location: Location = attrs.field(eq=False, repr=False)
+
+
+@attrs.frozen
+class InputSpec:
+    """A named input of a formula, with the description a data clerk reads."""
+
+    name: str
+    description: str
+    #: "count" (non-negative whole number) or "number" (non-negative decimal, e.g. an index).
+    kind: str = "count"
+
+
+@attrs.frozen
+class Indicator:
+    """One performance indicator of one catalogue year."""
+
+    id: str
+    sasaran: str
+    level: str
+    name: str
+    unit: str
+    polarity: Polarity
+    formula: Formula
+    inputs: tuple[InputSpec, ...]
+    target: Decimal | None
+    renstra: Mapping[int, Decimal]
+    anggaran: int | None
+    location: Location = attrs.field(eq=False, repr=False)
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == "%"
+
+    def input(self, name: str) -> InputSpec | None:
+        return next((spec for spec in self.inputs if spec.name == name), None)
+
+
+@attrs.frozen
+class Catalogue:
+    """All indicators of one unit type for one year, with the policy that shapes their figures."""
+
+    year: int
+    unit_type: str
+    title: str
+    policy: Policy
+    sasaran: tuple[Sasaran, ...]
+    indicators: tuple[Indicator, ...]
+    files: tuple[str, ...]
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.unit_type, self.year)
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        return next((ind for ind in self.indicators if ind.id == indicator_id), None)
+
+    def indicators_of(self, sasaran_id: str) -> tuple[Indicator, ...]:
+        return tuple(ind for ind in self.indicators if ind.sasaran == sasaran_id)

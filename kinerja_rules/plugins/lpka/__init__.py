@@ -1,0 +1,37 @@
+"""LPKA (Lembaga Pembinaan Khusus Anak, juvenile correctional institution) unit type.
+
+Many LPKA indicators are shares of a population that a small institution often does not have in a
+given year: inmates with a mental disorder, with a disability, with HIV or TB, complaints received.
+The 2023 Pangkalpinang report printed those 0/0 ratios as 0% and averaged them in; this plugin
+declares them "tidak ada populasi" instead, so they are N/A and left out of the roll-ups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from ...hookspecs import hookimpl
+from ...model import Catalogue, Indicator
+from .. import bundled_catalogues
+
+UNIT_TYPE = "lpka"
+
+
+@hookimpl
+def kinerja_catalogues():
+    return bundled_catalogues(UNIT_TYPE)
+
+
+@hookimpl
+def kinerja_not_applicable(
+    catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
+) -> str | None:
+    """N/A when every population (denominator) of the formula is empty."""
+    if catalogue.unit_type != UNIT_TYPE:
+        return None
+    population = sorted(indicator.formula.denominator_names)
+    if population and all(inputs.get(name) == 0 for name in population):
+        zeros = ", ".join(f"{name} = 0" for name in population)
+        return f"tidak ada populasi ({zeros})"
+    return None

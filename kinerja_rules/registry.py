@@ -1,0 +1,151 @@
+"""The catalogues in force: plugin-contributed ones, overlaid by ``--catalog`` directories.
+
+Catalogues arrive in *layers*: each plugin's files, then each ``--catalog`` directory in order.
+Within a layer, files for the same unit type and year are merged (a big catalogue may be split);
+a later layer's catalogue for a unit type and year replaces the earlier one entirely, so a
+maintainer can copy ``2023/bapas.toml`` into a directory, change it, and run it with
+``--catalog DIR`` without touching the installed package.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .catalogue import load_catalogue, load_catalogue_bytes
+from .diagnostics import Diagnostic, KinerjaError, Location
+from .formula import FormulaFunction
+from .model import Catalogue
+
+Key = tuple[str, int]
+
+
+@attrs.frozen
+class Layer:
+    """Catalogue files from one origin (a plugin, or a ``--catalog`` directory)."""
+
+    origin: str
+    sources: tuple[Any, ...]
+
+
+@attrs.frozen
+class CatalogueSet:
+    """The catalogue in force for each (unit type, year), and where it came from."""
+
+    catalogues: Mapping[Key, Catalogue]
+    origins: Mapping[Key, str]
+    #: For each key, the origins whose catalogue was replaced by a later layer.
+    replaced: Mapping[Key, tuple[str, ...]]
+
+    def get(self, unit_type: str, year: int) -> Catalogue | None:
+        return self.catalogues.get((unit_type, year))
+
+    def __iter__(self) -> Iterator[Catalogue]:
+        return iter(self.catalogues[key] for key in sorted(self.catalogues))
+
+    def __len__(self) -> int:
+        return len(self.catalogues)
+
+
+def directory_layer(directory: str | os.PathLike[str]) -> Layer:
+    """All ``*.toml`` files under ``directory`` (recursively), in a stable order."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise KinerjaError([Diagnostic(
+            "KR100", "catalogue directory not found" if not root.exists() else "not a directory",
+            Location(str(directory)), "--catalog takes a directory holding catalogue .toml files",
+        )])
+    files = sorted(root.rglob("*.toml"))
+    if not files:
+        raise KinerjaError([Diagnostic(
+            "KR100", "no .toml catalogue files in this directory", Location(str(directory)),
+            "put catalogue files such as 2024/bapas.toml in it",
+        )])
+    return Layer(f"--catalog {directory}", tuple(files))
+
+
+def load_catalogue_set(layers: Sequence[Layer], functions: Mapping[str, FormulaFunction]) -> CatalogueSet:
+    """Load every layer, merging within a layer and replacing across layers.
+
+    All files are checked before anything is returned; every problem of every file is reported
+    together in one :class:`KinerjaError`.
+    """
+    diagnostics: list[Diagnostic] = []
+    catalogues: dict[Key, Catalogue] = {}
+    origins: dict[Key, str] = {}
+    replaced: dict[Key, tuple[str, ...]] = {}
+    for layer in layers:
+        loaded = list(_load_layer(layer, functions, diagnostics))
+        for key, catalogue in _merge(loaded, diagnostics).items():
+            if key in origins:
+                replaced[key] = (*replaced.get(key, ()), origins[key])
+            catalogues[key] = catalogue
+            origins[key] = layer.origin
+    if diagnostics:
+        raise KinerjaError(diagnostics)
+    return CatalogueSet(catalogues, origins, replaced)
+
+
+def _load_layer(layer: Layer, functions: Mapping[str, FormulaFunction], diagnostics: list[Diagnostic]) -> Iterable[Catalogue]:
+    for source in layer.sources:
+        try:
+            if isinstance(source, (str, os.PathLike)):
+                yield load_catalogue(source, functions)
+            else:  # an importlib.resources traversable inside an installed package
+                yield load_catalogue_bytes(source.read_bytes(), str(source), functions)
+        except KinerjaError as error:
+            diagnostics.extend(error.diagnostics)
+
+
+def _merge(loaded: list[Catalogue], diagnostics: list[Diagnostic]) -> dict[Key, Catalogue]:
+    merged: dict[Key, Catalogue] = {}
+    for catalogue in loaded:
+        first = merged.get(catalogue.key)
+        merged[catalogue.key] = catalogue if first is None else _merge_two(first, catalogue, diagnostics)
+    return merged
+
+
+def _merge_two(first: Catalogue, second: Catalogue, diagnostics: list[Diagnostic]) -> Catalogue:
+    """Merge a split catalogue: same policy, disjoint sasaran and indicator ids."""
+    if _policy_signature(first) != _policy_signature(second):
+        diagnostics.append(Diagnostic(
+            "KR207",
+            f"[policy] differs from {first.files[0]} (same unit type {first.unit_type!r} and year {first.year})",
+            Location(second.files[0], field="policy"),
+            "files merged into one catalogue must declare the same policy",
+        ))
+    sasaran_by_id = {s.id: s for s in first.sasaran}
+    sasaran_ids = set(sasaran_by_id)
+    indicator_ids = {i.id: i.location for i in first.indicators}
+    for item in second.sasaran:
+        # Each file may repeat the sasaran its indicators use, as long as it is the same sasaran.
+        if item.id in sasaran_by_id and item != sasaran_by_id[item.id]:
+            diagnostics.append(Diagnostic(
+                "KR205",
+                f"sasaran id '{item.id}' is declared differently at {sasaran_by_id[item.id].location}",
+                item.location, "a sasaran repeated in several files must have the same level and name",
+            ))
+    for indicator in second.indicators:
+        if indicator.id in indicator_ids:
+            diagnostics.append(Diagnostic(
+                "KR205", f"indicator id '{indicator.id}' is also declared at {indicator_ids[indicator.id]}",
+                indicator.location, "ids must be unique across the files of one unit type and year",
+            ))
+    return attrs.evolve(
+        first,
+        sasaran=first.sasaran + tuple(s for s in second.sasaran if s.id not in sasaran_ids),
+        indicators=first.indicators + tuple(i for i in second.indicators if i.id not in indicator_ids),
+        files=first.files + second.files,
+    )
+
+
+def _policy_signature(catalogue: Catalogue) -> tuple:
+    policy = catalogue.policy
+    return (
+        policy.decimals, policy.rounding, policy.capaian_from, policy.capaian_higher.text,
+        policy.capaian_lower.text, policy.capaian_cap, policy.not_applicable,
+    )

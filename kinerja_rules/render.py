@@ -1,0 +1,212 @@
+"""Reports out: the capaian tables (Bapas Tabel III.2 and III.1 shape), JSON and CSV.
+
+Tables are for people and follow ``--lang`` (Indonesian numbers ``82,09%`` by default). JSON and
+CSV are for scripts: numbers are plain (``82.09``), rounded as the catalogue says, and status values
+are the stable Indonesian codes ``tercapai`` / ``tidak tercapai`` / ``tidak dapat diukur``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from tabulate import tabulate
+
+from .formatting import format_decimal, format_percent, format_quantity
+from .results import Figure, IndicatorResult, Report, short_exact
+
+FORMATS = ("table", "markdown", "json", "csv")
+
+_HEADERS = {
+    "id": {
+        "title": "Capaian Kinerja {unit} Tahun {year}",
+        "indicators": ["No", "Sasaran", "Indikator Kinerja", "Target", "Realisasi", "Capaian", "Status", "Keterangan"],
+        "sasaran_title": "Capaian Sasaran",
+        "sasaran": ["No", "Sasaran", "Jumlah Indikator", "Terukur", "Capaian", "Keterangan"],
+        "overall": "Nilai rata-rata seluruh indikator terukur",
+        "none": "tidak dapat diukur",
+        "catalogue": "Katalog",
+    },
+    "en": {
+        "title": "Performance of {unit}, {year}",
+        "indicators": ["No", "Goal", "Indicator", "Target", "Realisation", "Achievement", "Status", "Remarks"],
+        "sasaran_title": "Goals",
+        "sasaran": ["No", "Goal", "Indicators", "Measured", "Achievement", "Status"],
+        "overall": "Mean of all measured indicators",
+        "none": "not measurable",
+        "catalogue": "Catalogue",
+    },
+}
+
+
+def render(report: Report, fmt: str = "table", lang: str = "id") -> str:
+    """The report in one of :data:`FORMATS`."""
+    if fmt == "json":
+        return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return to_csv(report)
+    return to_table(report, fmt, lang)
+
+
+def to_table(report: Report, fmt: str = "table", lang: str = "id") -> str:
+    words = _HEADERS[lang]
+    tablefmt = "github" if fmt == "markdown" else "simple_grid"
+    widths = None if fmt == "markdown" else [None, None, 56, None, None, None, None, 32]
+    rows = []
+    previous = None
+    for number, result in enumerate(report.indicators, start=1):
+        sasaran = result.indicator.sasaran
+        rows.append([
+            number,
+            sasaran if sasaran != previous else "",
+            result.indicator.name,
+            _quantity(result.target, result.indicator.unit, lang, words),
+            _quantity(result.realisasi.shown if result.realisasi else None, result.indicator.unit, lang, words),
+            format_percent(result.capaian.shown, lang) if result.capaian else "—",
+            result.status.label(lang),
+            result.na_reason or _rounding_remark(result, lang),
+        ])
+        previous = sasaran
+    title = words["title"].format(unit=report.data.unit, year=report.data.year)
+    catalogue = f"{words['catalogue']}: {report.catalogue.title} ({', '.join(report.catalogue.files)})"
+    heading = f"## {title}" if fmt == "markdown" else title
+    parts = [heading, "", catalogue, "", tabulate(rows, words["indicators"], tablefmt=tablefmt, maxcolwidths=widths)]
+    sasaran_rows = [
+        [number, f"{s.sasaran.id}. {s.sasaran.name}", s.total, s.measured, _percent(s.capaian, lang, words), s.status.label(lang)]
+        for number, s in enumerate(report.sasaran, start=1)
+    ]
+    sasaran_widths = None if fmt == "markdown" else [None, 60, None, None, None, None]
+    parts += [
+        "",
+        f"### {words['sasaran_title']}" if fmt == "markdown" else words["sasaran_title"],
+        "",
+        tabulate(sasaran_rows, words["sasaran"], tablefmt=tablefmt, maxcolwidths=sasaran_widths),
+        "",
+        f"{words['overall']}: {_percent(report.overall, lang, words)}",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def explain(result: IndicatorResult, lang: str = "id") -> str:
+    """One indicator's derivation, as ``kinerja-rules explain`` prints it."""
+    indicator = result.indicator
+    lines = [f"{indicator.id}: {indicator.name}"]
+    for spec in indicator.inputs:
+        value = result.derivation.inputs.get(spec.name)
+        shown = f" = {format_decimal(value, lang)}" if value is not None else ""
+        lines.append(f"  {spec.name}{shown}: {spec.description}")
+    lines.append(f"  Target: {_quantity(result.target, indicator.unit, lang, _HEADERS[lang])}")
+    lines += [f"  {line}" for line in result.derivation.lines(lang)]
+    lines.append(f"  Status: {result.status.label(lang)}" + (f" — {result.na_reason}" if result.na_reason else ""))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    return {
+        "unit": report.data.unit,
+        "unit_type": report.data.unit_type,
+        "year": report.data.year,
+        "catalogue": {"title": report.catalogue.title, "files": list(report.catalogue.files)},
+        "indicators": [_indicator_json(r) for r in report.indicators],
+        "sasaran": [
+            {
+                "id": s.sasaran.id,
+                "name": s.sasaran.name,
+                "capaian": _shown(s.capaian),
+                "status": s.status.value,
+                "measured": s.measured,
+                "total": s.total,
+            }
+            for s in report.sasaran
+        ],
+        "overall": _shown(report.overall),
+    }
+
+
+def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
+    derivation = result.derivation
+    return {
+        "id": result.indicator.id,
+        "sasaran": result.indicator.sasaran,
+        "name": result.indicator.name,
+        "unit": result.indicator.unit,
+        "target": _number(result.target),
+        "realisasi": _shown(result.realisasi),
+        "capaian": _shown(result.capaian),
+        "status": result.status.value,
+        "na_reason": result.na_reason,
+        "derivation": {
+            "source": derivation.source,
+            "formula": derivation.formula.text,
+            "inputs": {name: _number(value) for name, value in derivation.inputs.items()},
+            "realisasi_exact": _exact(derivation.realisasi),
+            "realisasi_shown": _shown(derivation.realisasi),
+            "capaian_formula": derivation.capaian_formula.text if derivation.capaian_formula else None,
+            "capaian_exact": _exact(derivation.capaian),
+            "capaian_shown": _shown(derivation.capaian),
+            "capped": derivation.capped,
+            "text": derivation.lines("id"),
+        },
+    }
+
+
+def to_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["record", "unit", "year", "id", "sasaran", "name", "unit_of_measure", "target",
+                     "realisasi", "capaian", "status", "na_reason"])
+    common = [report.data.unit, report.data.year]
+    for r in report.indicators:
+        writer.writerow(["indicator", *common, r.indicator.id, r.indicator.sasaran, r.indicator.name,
+                         r.indicator.unit, _plain(r.target), _plain_figure(r.realisasi),
+                         _plain_figure(r.capaian), r.status.value, r.na_reason or ""])
+    for s in report.sasaran:
+        writer.writerow(["sasaran", *common, s.sasaran.id, s.sasaran.id, s.sasaran.name, "%", "", "",
+                         _plain_figure(s.capaian), s.status.value, ""])
+    writer.writerow(["overall", *common, "", "", "", "%", "", "", _plain_figure(report.overall), "", ""])
+    return out.getvalue()
+
+
+def _rounding_remark(result: IndicatorResult, lang: str) -> str:
+    """Explain a status that the rounded capaian seems to contradict (84,6% of 85% shows as 100%)."""
+    capaian = result.capaian
+    if capaian is None or (capaian.exact >= 100) == (capaian.shown >= 100):
+        return ""
+    exact = short_exact(capaian.exact, result.derivation.decimals + 2, lang) + "%"
+    return f"capaian sebelum pembulatan {exact}" if lang == "id" else f"unrounded achievement {exact}"
+
+
+def _quantity(value: Decimal | None, unit: str, lang: str, words: dict) -> str:
+    return format_quantity(value, unit, lang) if value is not None else "—"
+
+
+def _percent(figure: Figure | None, lang: str, words: dict) -> str:
+    return format_percent(figure.shown, lang) if figure is not None else words["none"]
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number; shown values have few digits, so the float prints them exactly."""
+    if value is None:
+        return None
+    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:
+        return int(value)
+    return float(value)
+
+
+def _shown(figure: Figure | None) -> int | float | None:
+    return _number(figure.shown) if figure is not None else None
+
+
+def _exact(figure: Figure | None) -> str | None:
+    return format_decimal(figure.exact, "en") if figure is not None else None
+
+
+def _plain(value: Decimal | None) -> str:
+    return format_decimal(value, "en") if value is not None else ""
+
+
+def _plain_figure(figure: Figure | None) -> str:
+    return _plain(figure.shown) if figure is not None else ""

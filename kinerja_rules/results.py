@@ -1,0 +1,158 @@
+"""What an evaluation produces: per-indicator results with their derivation, and roll-ups."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from decimal import ROUND_DOWN, Decimal
+
+import attrs
+
+from .data import UnitData
+from .decimals import CONTEXT
+from .derivation import render
+from .formatting import format_decimal, format_percent, format_quantity
+from .formula import Formula
+from .model import Catalogue, Indicator, Sasaran
+
+CAPAIAN_LABELS = {
+    "id": {"R": "realisasi", "T": "target"},
+    "en": {"R": "realisation", "T": "target"},
+}
+
+
+class Status(str, enum.Enum):
+    TERCAPAI = "tercapai"
+    TIDAK_TERCAPAI = "tidak tercapai"
+    TIDAK_DAPAT_DIUKUR = "tidak dapat diukur"
+
+    def label(self, lang: str = "id") -> str:
+        if lang == "id":
+            return self.value
+        return {"tercapai": "achieved", "tidak tercapai": "not achieved"}.get(self.value, "not measurable")
+
+
+@attrs.frozen
+class Figure:
+    """An exact value and the value shown, rounded by the catalogue's rule."""
+
+    exact: Decimal
+    shown: Decimal
+
+
+@attrs.frozen
+class Derivation:
+    """How a result was obtained, so a reader can redo the arithmetic; rendered per language."""
+
+    #: "formula" (computed from inputs), "reported" (realisasi given directly), "not_measured"
+    #: (the data says why), "missing" (no data) or "not_applicable" (a rule or the arithmetic).
+    source: str
+    formula: Formula
+    inputs: Mapping[str, Decimal]
+    unit: str
+    decimals: int
+    realisasi: Figure | None = None
+    capaian_formula: Formula | None = None
+    #: The R (exact or shown realisasi, as the policy says) and T that capaian was computed from.
+    capaian_inputs: Mapping[str, Decimal] = attrs.field(factory=dict)
+    capaian: Figure | None = None
+    capped: bool = False
+
+    @property
+    def percent(self) -> bool:
+        return self.unit == "%"
+
+    def realisasi_expression(self, lang: str = "id") -> str:
+        """``A / B × 100%``"""
+        return render(self.formula, percent=self.percent, lang=lang)
+
+    def realisasi_substituted(self, lang: str = "id") -> str | None:
+        """``629 / 1277 × 100%`` (None when the realisasi was not computed from inputs)."""
+        if self.source not in ("formula", "not_applicable") or not self.inputs:
+            return None
+        return render(self.formula, self.inputs, percent=self.percent, lang=lang)
+
+    def capaian_expression(self, lang: str = "id") -> str | None:
+        """``realisasi / target × 100%``"""
+        if self.capaian_formula is None:
+            return None
+        return render(self.capaian_formula, percent=True, lang=lang, labels=CAPAIAN_LABELS[lang])
+
+    def capaian_substituted(self, lang: str = "id") -> str | None:
+        """``49,2560… / 60 × 100%``: long exact values are cut with an ellipsis."""
+        if self.capaian_formula is None:
+            return None
+        places = self.decimals + 4
+        values = {name: short_exact(value, places, lang) for name, value in self.capaian_inputs.items()}
+        return render(self.capaian_formula, values, percent=True, lang=lang)
+
+    def lines(self, lang: str = "id") -> list[str]:
+        """The derivation as report lines, e.g. ``A / B × 100% = 629 / 1277 × 100% = 49,26%``."""
+        out = []
+        label = "Realisasi" if lang == "id" else "Realisation"
+        if self.realisasi is not None:
+            shown = format_quantity(self.realisasi.shown, self.unit, lang)
+            if self.source == "formula":
+                expression = self.realisasi_expression(lang)
+                out.append(f"{label}: {expression} = {self.realisasi_substituted(lang)} = {shown}")
+            else:
+                reported = "dilaporkan langsung" if lang == "id" else "reported directly"
+                out.append(f"{label}: {shown} ({reported})")
+        if self.capaian is not None:
+            shown = format_percent(self.capaian.shown, lang)
+            expression, substituted = self.capaian_expression(lang), self.capaian_substituted(lang)
+            label = "Capaian" if lang == "id" else "Achievement"
+            line = f"{label}: {expression} = {substituted} = {shown}"
+            if self.capped:
+                line += " (dibatasi batas atas capaian)" if lang == "id" else " (capped)"
+            out.append(line)
+        return out
+
+
+@attrs.frozen
+class IndicatorResult:
+    indicator: Indicator
+    target: Decimal | None
+    realisasi: Figure | None
+    capaian: Figure | None
+    status: Status
+    na_reason: str | None
+    derivation: Derivation
+
+    @property
+    def measured(self) -> bool:
+        return self.capaian is not None
+
+
+@attrs.frozen
+class SasaranResult:
+    sasaran: Sasaran
+    capaian: Figure | None
+    measured: int
+    total: int
+    status: Status
+
+
+@attrs.frozen
+class Report:
+    catalogue: Catalogue
+    data: UnitData
+    indicators: tuple[IndicatorResult, ...]
+    sasaran: tuple[SasaranResult, ...]
+    overall: Figure | None
+
+    def indicator(self, indicator_id: str) -> IndicatorResult:
+        for result in self.indicators:
+            if result.indicator.id == indicator_id:
+                return result
+        raise KeyError(indicator_id)
+
+
+def short_exact(value: Decimal, places: int, lang: str = "id") -> str:
+    """An exact value for a derivation line: in full when it has at most ``places`` decimals,
+    else cut (not rounded) to ``places`` decimals with an ellipsis."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent <= places:
+        return format_decimal(value, lang)
+    cut = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN, context=CONTEXT)
+    return format_decimal(cut, lang) + "…"
