@@ -1,0 +1,43 @@
+"""Shared fixtures and the hypothesis settings profiles.
+
+Profiles bound how many examples each property tries, so the whole suite stays fast on a 2-core
+machine without weakening any property: ``ci`` (the default, derandomized so CI is reproducible)
+and ``thorough`` for a long local run (``HYPOTHESIS_PROFILE=thorough pytest``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from kinerja_rules import Engine
+
+settings.register_profile(
+    "ci", max_examples=60, derandomize=True, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+CATALOG = ROOT / "indicator_catalog"
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The engine with only the built-in plugins (no third-party entry points)."""
+    return Engine.create(entry_points=False)
+
+
+@pytest.fixture(scope="session")
+def bapas_2023(engine):
+    return engine.evaluate_file(EXAMPLES / "2023" / "bapas-lahat.toml")
+
+
+@pytest.fixture(scope="session")
+def lpka_2023(engine):
+    return engine.evaluate_file(EXAMPLES / "2023" / "lpka-pangkalpinang.toml")
