@@ -12,8 +12,8 @@ The Python API for scripts::
 
 __version__ = "0.1.0"
 
-from .diagnostics import Diagnostic, KinerjaError, Location, Severity
-from .engine import Engine, PluginError, create_plugin_manager
+from .diagnostics import Diagnostic, KinerjaError, Location, PluginError, Severity
+from .engine import Engine, create_plugin_manager
 from .formula import Formula, FormulaError, NotMeasurable, compile_formula
 from .hookspecs import hookimpl
 from .model import Catalogue, Indicator, Policy, Polarity, Sasaran

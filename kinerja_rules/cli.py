@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .diagnostics import KinerjaError
-from .engine import Engine, PluginError
+from .diagnostics import KinerjaError, PluginError
+from .engine import Engine
 from .formatting import LANGS
 from .render import FORMATS, explain, render
 

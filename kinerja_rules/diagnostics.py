@@ -102,6 +102,13 @@ class KinerjaError(Exception):
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
+class PluginError(Exception):
+    """A plugin misbehaves: two plugins claim one formula function, a function returns a float…
+
+    This is a bug in plugin code, not in user input, so it is not a :class:`KinerjaError`.
+    """
+
+
 def raise_if_errors(diagnostics: Iterable[Diagnostic]) -> None:
     """Raise :class:`KinerjaError` when any diagnostic is an error (warnings pass)."""
     found = list(diagnostics)

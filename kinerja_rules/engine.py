@@ -22,7 +22,7 @@ import pluggy
 
 from . import evaluation, hookspecs
 from .data import UnitData, load_data
-from .diagnostics import KinerjaError
+from .diagnostics import KinerjaError, PluginError
 from .formula import FormulaFunction, default_functions
 from .model import Catalogue, Indicator
 from .registry import CatalogueSet, Layer, directory_layer, load_catalogue_set
@@ -34,10 +34,6 @@ BUILTIN_PLUGINS = {
     "lpka": "kinerja_rules.plugins.lpka",
     "bapas": "kinerja_rules.plugins.bapas",
 }
-
-
-class PluginError(Exception):
-    """A plugin misbehaves (e.g. two plugins register the same formula function)."""
 
 
 def create_plugin_manager(entry_points: bool = True, plugins: Iterable[Any] = ()) -> pluggy.PluginManager:

@@ -35,6 +35,7 @@ import attrs
 import simpleeval
 
 from .decimals import CONTEXT
+from .diagnostics import PluginError
 
 #: Longest formula accepted (characters). Real indicator formulas are well under 200.
 MAX_FORMULA_LENGTH = 2000
@@ -394,9 +395,15 @@ class _DecimalEval(simpleeval.SimpleEval):
             raise NotMeasurable(f"pembagian dengan nol ({denominator} = 0)") from None
 
     def _eval_call(self, node: ast.Call) -> Decimal:
-        result = super()._eval_call(node)
+        name = node.func.id
+        try:
+            result = super()._eval_call(node)
+        except (NotMeasurable, ArithmeticError):
+            raise
+        except Exception as error:  # a bug in a plugin's function: say whose
+            raise PluginError(f"formula function {name}() failed: {type(error).__name__}: {error}") from error
         if isinstance(result, bool) or not isinstance(result, (int, Decimal)):
-            raise TypeError(f"function {node.func.id}() returned {type(result).__name__}, not a Decimal")
+            raise PluginError(f"formula function {name}() returned {type(result).__name__}, not a Decimal")
         return Decimal(result)
 
 

@@ -1,0 +1,209 @@
+"""Every hook in kinerja_rules.hookspecs has a test here, named ``test_hook_<hook name>``;
+``test_every_hook_is_documented_and_tested`` fails when a hook is added without one."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kinerja_rules import Engine, KinerjaError, NotMeasurable, PluginError, Status, hookimpl, hookspecs
+
+CATALOGUE = textwrap.dedent(
+    """\
+    year = 2024
+    unit_type = "rutan"
+    title = "Rutan 2024"
+
+    [[sasaran]]
+    id = "S1"
+    level = "kegiatan"
+    name = "Meningkatnya pelayanan tahanan"
+
+    [[indicator]]
+    id = "{indicator_id}"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Persentase tahanan yang mendapat layanan"
+    unit = "%"
+    formula = "{formula}"
+    target = 80
+    [indicator.inputs]
+    A = "Jumlah tahanan yang mendapat layanan"
+    B = "Jumlah tahanan"
+    """
+)
+
+DATA = textwrap.dedent(
+    """\
+    unit = "Rutan Uji"
+    unit_type = "rutan"
+    year = 2024
+    [indicators.{indicator_id}]
+    A = {a}
+    B = {b}
+    """
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_hook_is_documented_and_tested():
+    hooks = [name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("kinerja_")]
+    assert hooks, "no hooks found"
+    tests = set(re.findall(r"^def (test_hook_\w+)\(", Path(__file__).read_text(), flags=re.M))
+    for name in hooks:
+        function = getattr(hookspecs, name)
+        doc = inspect.getdoc(function) or ""
+        assert ":return:" in doc and len(doc) > 200, f"hook {name} is not documented"
+        assert f"test_hook_{name}" in tests, f"hook {name} has no test_hook_{name}"
+
+
+def test_hook_kinerja_catalogues(tmp_path):
+    first = write(tmp_path / "a" / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"))
+    # A second file for the same unit type and year, from the same plugin, is merged.
+    second = write(
+        tmp_path / "b" / "rutan-extra.toml",
+        CATALOGUE.format(indicator_id="layanan_lain", formula="A / B * 100"),
+    )
+
+    class RutanPlugin:
+        @hookimpl
+        def kinerja_catalogues(self):
+            return [first, second]
+
+    engine = Engine.create(entry_points=False, plugins=[RutanPlugin()])
+    catalogue = engine.catalogue("rutan", 2024)
+    assert [i.id for i in catalogue.indicators] == ["layanan", "layanan_lain"]
+    assert engine.catalogues.origins[("rutan", 2024)].startswith("plugin ")
+    report = engine.evaluate_file(write(tmp_path / "data.toml", DATA.format(indicator_id="layanan", a=3, b=4)))
+    assert report.indicator("layanan").realisasi.shown == Decimal("75.00")  # 3/4
+
+    class Clashing:
+        @hookimpl
+        def kinerja_catalogues(self):
+            return [first, first]
+
+    with pytest.raises(KinerjaError) as caught:
+        Engine.create(entry_points=False, plugins=[Clashing()])
+    assert [d.code for d in caught.value.diagnostics] == ["KR205"]
+    assert "layanan" in caught.value.diagnostics[0].message
+
+
+def test_hook_kinerja_not_applicable(tmp_path):
+    path = write(tmp_path / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"))
+    seen = []
+
+    class Silent:
+        @hookimpl
+        def kinerja_catalogues(self):
+            return [path]
+
+        @hookimpl
+        def kinerja_not_applicable(self, catalogue, indicator, inputs):
+            seen.append((catalogue.unit_type, indicator.id, dict(inputs)))
+            return None  # let others decide
+
+    class SmallSample:
+        @hookimpl(tryfirst=True)
+        def kinerja_not_applicable(self, catalogue, indicator, inputs):
+            if catalogue.unit_type == "rutan" and inputs["B"] < 5:
+                return "sampel terlalu kecil (B < 5)"
+            return None
+
+    engine = Engine.create(entry_points=False, plugins=[Silent(), SmallSample()])
+    small = engine.evaluate_file(write(tmp_path / "small.toml", DATA.format(indicator_id="layanan", a=3, b=4)))
+    result = small.indicator("layanan")
+    assert (result.status, result.na_reason, result.realisasi) == (
+        Status.TIDAK_DAPAT_DIUKUR, "sampel terlalu kecil (B < 5)", None
+    )
+    assert seen == []  # firstresult: the first plugin to answer stops the call
+    large = engine.evaluate_file(write(tmp_path / "large.toml", DATA.format(indicator_id="layanan", a=9, b=10)))
+    assert large.indicator("layanan").realisasi.shown == Decimal("90.00")
+    assert seen == [("rutan", "layanan", {"A": Decimal(9), "B": Decimal(10)})]
+
+
+def test_hook_kinerja_formula_functions(tmp_path):
+    path = write(tmp_path / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="persen(A, B)"))
+
+    def persen(part: Decimal, whole: Decimal) -> Decimal:
+        if whole == 0:
+            raise NotMeasurable("tidak ada tahanan")
+        return part * 100 / whole
+
+    class Functions:
+        @hookimpl
+        def kinerja_catalogues(self):
+            return [path]
+
+        @hookimpl
+        def kinerja_formula_functions(self):
+            return {"persen": persen}
+
+    engine = Engine.create(entry_points=False, plugins=[Functions()])
+    report = engine.evaluate_file(write(tmp_path / "d.toml", DATA.format(indicator_id="layanan", a=1, b=8)))
+    assert report.indicator("layanan").realisasi.exact == Decimal("12.5")  # 1 x 100 / 8
+    empty = engine.evaluate_file(write(tmp_path / "e.toml", DATA.format(indicator_id="layanan", a=0, b=0)))
+    assert empty.indicator("layanan").na_reason == "tidak ada tahanan"
+
+    # Without the plugin the catalogue is refused: formulas get exactly the registered functions.
+    class OnlyCatalogue:
+        @hookimpl
+        def kinerja_catalogues(self):
+            return [path]
+
+    with pytest.raises(KinerjaError) as caught:
+        Engine.create(entry_points=False, plugins=[OnlyCatalogue()])
+    assert caught.value.diagnostics[0].code == "KR304"
+
+    class Shadowing:
+        @hookimpl
+        def kinerja_formula_functions(self):
+            return {"min": lambda *args: Decimal(0)}
+
+    with pytest.raises(PluginError, match="both register formula function 'min'"):
+        Engine.create(entry_points=False, plugins=[Shadowing()])
+
+    class Floaty:
+        @hookimpl
+        def kinerja_catalogues(self):
+            return [path]
+
+        @hookimpl
+        def kinerja_formula_functions(self):
+            return {"persen": lambda a, b: float(a) / float(b)}
+
+    engine = Engine.create(entry_points=False, plugins=[Floaty()])
+    with pytest.raises(PluginError, match=r"persen\(\) returned float"):
+        engine.evaluate_file(write(tmp_path / "f.toml", DATA.format(indicator_id="layanan", a=1, b=8)))
+
+
+def test_builtin_plugins_use_the_hooks():
+    engine = Engine.create(entry_points=False)
+    names = dict(engine.plugin_manager.list_name_plugin())
+    assert {"lpka", "bapas"} <= set(names)
+    for name in ("lpka", "bapas"):
+        callers = {c.name for c in engine.plugin_manager.get_hookcallers(names[name])}
+        assert {"kinerja_catalogues", "kinerja_not_applicable"} <= callers
+    assert sys.modules["kinerja_rules.plugins.lpka"].kinerja_catalogues()
+
+
+def test_bapas_unit_count_without_target_is_not_applicable(tmp_path):
+    text = (Path(__file__).parent.parent / "indicator_catalog" / "2023" / "bapas.toml").read_text(encoding="utf-8")
+    # A year in which no vehicle is planned: the PK sets a 0 Unit target.
+    write(tmp_path / "bapas.toml", text.replace("target = 10\n", "target = 0\n"))
+    engine = Engine.create([tmp_path], entry_points=False)
+    report = engine.evaluate_file(Path(__file__).parent.parent / "examples" / "2023" / "bapas-lahat.toml")
+    result = report.indicator("kendaraan_bermotor")
+    assert result.status is Status.TIDAK_DAPAT_DIUKUR
+    assert result.na_reason == "tidak ada target Unit tahun 2023"
+    assert report.sasaran[1].measured == 8
