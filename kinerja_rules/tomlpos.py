@@ -106,7 +106,7 @@ def parse_toml(text: str) -> TomlDocument:
         raise _from_decode_error(exc, text) from exc
     except RecursionError as exc:
         raise TomlSyntaxError("TOML nested too deeply to be parsed") from exc
-    except Exception as exc:  # tomllib should not fail otherwise, but a user must see a location
+    except Exception as exc:  # not expected from tomllib; still, callers catch one exception type
         raise TomlSyntaxError(f"TOML could not be parsed: {type(exc).__name__}: {exc}") from exc
     keys, values = _scan(text)
     return TomlDocument(data=data, key_positions=keys, value_positions=values)
