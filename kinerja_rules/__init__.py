@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, KinerjaError, Location, PluginError, Severi
 from .engine import Engine, create_plugin_manager
 from .formula import Formula, FormulaError, NotMeasurable, compile_formula
 from .hookspecs import hookimpl
-from .model import Catalogue, Indicator, Policy, Polarity, Sasaran
+from .model import Catalogue, Indicator, Polarity, Policy, Sasaran
 from .results import Derivation, Figure, IndicatorResult, Report, SasaranResult, Status
 
 __all__ = [

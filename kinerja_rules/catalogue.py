@@ -1,6 +1,7 @@
 """Loading one catalogue file: shape, meaning and formulas, all checked before any data is seen.
 
-A catalogue is the yearly list of indicators of one unit type (``indicator_catalog/2023/bapas.toml``).
+A catalogue is the yearly list of indicators of one unit type
+(``indicator_catalog/2023/bapas.toml``).
 The format is documented in ``docs/catalogue-format.md``; :data:`CATALOGUE_FIELDS` is its
 machine-readable shape. Every formula is compiled here, once, so a hostile or mistyped formula is
 refused when the catalogue loads, located at its file, line and column.
@@ -15,7 +16,7 @@ from . import schema
 from .decimals import ROUNDING_MODES
 from .diagnostics import Diagnostic, KinerjaError, Location, closest, raise_if_errors
 from .formula import FormulaError, FormulaFunction, compile_formula
-from .model import Catalogue, Indicator, InputSpec, Policy, Polarity, Sasaran
+from .model import Catalogue, Indicator, InputSpec, Polarity, Policy, Sasaran
 from .schema import Field
 from .sources import PathLike, parse_document, read_document
 from .tomlpos import Path, TomlDocument
@@ -31,7 +32,9 @@ POLICY_FIELDS: dict[str, Field] = {
     "decimals": Field(("integer",), doc="decimals shown for percentages, e.g. 2", minimum=0),
     "rounding": Field(("string",), doc="rounding of shown figures", choices=tuple(ROUNDING_MODES)),
     "capaian_from": Field(
-        ("string",), doc="capaian divides the exact or the shown realisasi", choices=("exact", "shown")
+        ("string",),
+        doc="capaian divides the exact or the shown realisasi",
+        choices=("exact", "shown"),
     ),
     "capaian_higher": Field(("string",), doc="capaian formula over R and T, higher is better"),
     "capaian_lower": Field(("string",), doc="capaian formula over R and T, lower is better"),
@@ -44,7 +47,10 @@ POLICY_FIELDS: dict[str, Field] = {
 SASARAN_FIELDS: dict[str, Field] = {
     "id": Field(("string",), required=True, doc='sasaran id, e.g. "SK1"'),
     "level": Field(
-        ("string",), required=True, doc="sasaran level", choices=("strategis", "program", "kegiatan")
+        ("string",),
+        required=True,
+        doc="sasaran level",
+        choices=("strategis", "program", "kegiatan"),
     ),
     "name": Field(("string",), required=True, doc="the sasaran as the PK words it"),
 }
@@ -59,24 +65,34 @@ INPUT_TABLE_FIELDS: dict[str, Field] = {
 INDICATOR_FIELDS: dict[str, Field] = {
     "id": Field(("string",), required=True, doc='stable id, e.g. "klien_bekerja"'),
     "sasaran": Field(("string",), required=True, doc="id of a [[sasaran]] of this catalogue"),
-    "level": Field(("string",), required=True, doc="indicator level", choices=("IKU", "IKP", "IKK")),
+    "level": Field(
+        ("string",), required=True, doc="indicator level", choices=("IKU", "IKP", "IKK")
+    ),
     "name": Field(("string",), required=True, doc="the indicator's name as the PK words it"),
     "unit": Field(("string",), required=True, doc='"%", "Layanan", "Unit", "Indeks", …'),
     "polarity": Field(
         ("string",), doc="whether a larger realisasi is better", choices=("higher", "lower")
     ),
-    "formula": Field(("string",), required=True, doc='realisasi over the inputs, e.g. "A / B * 100"'),
+    "formula": Field(
+        ("string",), required=True, doc='realisasi over the inputs, e.g. "A / B * 100"'
+    ),
     "target": Field(("number",), doc="the PK target for the catalogue's year"),
     "renstra": Field(
-        ("table",), doc="Renstra targets by year", values=Field(("number",)),
-        key_pattern=r"\d{4}", key_doc="Renstra keys are years, e.g. 2024 = 85",
+        ("table",),
+        doc="Renstra targets by year",
+        values=Field(("number",)),
+        key_pattern=r"\d{4}",
+        key_doc="Renstra keys are years, e.g. 2024 = 85",
     ),
     "anggaran": Field(("integer",), doc="budget the PK attaches, whole Rupiah", minimum=0),
     "note": Field(("string",), doc="remarks for readers of the catalogue"),
     "inputs": Field(
-        ("table",), required=True, doc="the formula's inputs: NAME = \"description\"",
+        ("table",),
+        required=True,
+        doc='the formula\'s inputs: NAME = "description"',
         values=Field(("string", "table"), table=INPUT_TABLE_FIELDS, doc="a description or a table"),
-        key_pattern=IDENTIFIER, key_doc="input names are identifiers such as A, B, klien",
+        key_pattern=IDENTIFIER,
+        key_doc="input names are identifiers such as A, B, klien",
     ),
 }
 
@@ -97,7 +113,9 @@ def load_catalogue(path: PathLike, functions: Mapping[str, FormulaFunction]) -> 
     return build_catalogue(document, str(path), _source_lines(path), functions)
 
 
-def load_catalogue_bytes(raw: bytes, name: str, functions: Mapping[str, FormulaFunction]) -> Catalogue:
+def load_catalogue_bytes(
+    raw: bytes, name: str, functions: Mapping[str, FormulaFunction]
+) -> Catalogue:
     """Like :func:`load_catalogue` for bytes already in memory (packaged resources, tests)."""
     document = parse_document(raw, name)
     return build_catalogue(document, name, raw.decode("utf-8").splitlines(), functions)
@@ -121,7 +139,11 @@ def build_catalogue(
 
 class _Builder:
     def __init__(
-        self, doc: TomlDocument, file: str, lines: list[str], functions: Mapping[str, FormulaFunction]
+        self,
+        doc: TomlDocument,
+        file: str,
+        lines: list[str],
+        functions: Mapping[str, FormulaFunction],
     ):
         self.doc = doc
         self.data = doc.data
@@ -133,7 +155,9 @@ class _Builder:
     def at(self, path: Path, value: bool = False) -> Location:
         return schema.locate(self.doc, self.file, path, value)
 
-    def error(self, code: str, message: str, path: Path, hint: str | None = None, value: bool = False) -> None:
+    def error(
+        self, code: str, message: str, path: Path, hint: str | None = None, value: bool = False
+    ) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.at(path, value), hint))
 
     def build(self) -> Catalogue:
@@ -148,8 +172,10 @@ class _Builder:
                 continue
             if indicator.id in seen:
                 self.error(
-                    "KR205", f"indicator id '{indicator.id}' is used twice",
-                    ("indicator", index, "id"), f"first used at {seen[indicator.id]}; ids must be unique",
+                    "KR205",
+                    f"indicator id '{indicator.id}' is used twice",
+                    ("indicator", index, "id"),
+                    f"first used at {seen[indicator.id]}; ids must be unique",
                     value=True,
                 )
             seen.setdefault(indicator.id, indicator.location)
@@ -169,7 +195,10 @@ class _Builder:
     def policy(self) -> Policy | None:
         table = self.data.get("policy", {})
         capaian = {}
-        for key, default in (("capaian_higher", DEFAULT_CAPAIAN_HIGHER), ("capaian_lower", DEFAULT_CAPAIAN_LOWER)):
+        for key, default in (
+            ("capaian_higher", DEFAULT_CAPAIAN_HIGHER),
+            ("capaian_lower", DEFAULT_CAPAIAN_LOWER),
+        ):
             capaian[key] = self.formula(("policy", key), table.get(key, default), {"R", "T"})
         if any(formula is None for formula in capaian.values()):
             return None
@@ -192,8 +221,11 @@ class _Builder:
             item = Sasaran(table["id"], table["level"], table["name"], self.at(path))
             if item.id in seen:
                 self.error(
-                    "KR205", f"sasaran id '{item.id}' is used twice", (*path, "id"),
-                    f"first used at {seen[item.id]}; ids must be unique", value=True,
+                    "KR205",
+                    f"sasaran id '{item.id}' is used twice",
+                    (*path, "id"),
+                    f"first used at {seen[item.id]}; ids must be unique",
+                    value=True,
                 )
                 continue
             seen[item.id] = item.location
@@ -203,8 +235,11 @@ class _Builder:
     def indicator(self, path: Path, table: dict, known_sasaran: set[str]) -> Indicator | None:
         if table["sasaran"] not in known_sasaran:
             self.error(
-                "KR206", f"sasaran '{table['sasaran']}' is not declared in this catalogue",
-                (*path, "sasaran"), _choice_hint(table["sasaran"], known_sasaran), value=True,
+                "KR206",
+                f"sasaran '{table['sasaran']}' is not declared in this catalogue",
+                (*path, "sasaran"),
+                _choice_hint(table["sasaran"], known_sasaran),
+                value=True,
             )
         inputs = self.inputs((*path, "inputs"), table["inputs"])
         formula = self.formula((*path, "formula"), table["formula"], {spec.name for spec in inputs})
@@ -231,7 +266,9 @@ class _Builder:
         for name, value in table.items():
             if name in RESERVED_INPUT_NAMES or name in self.functions:
                 self.error(
-                    "KR204", f"'{name}' cannot be an input name (reserved)", (*path, name),
+                    "KR204",
+                    f"'{name}' cannot be an input name (reserved)",
+                    (*path, name),
                     "rename the input, e.g. to A, B or a descriptive identifier",
                 )
                 continue
@@ -245,18 +282,26 @@ class _Builder:
         try:
             return compile_formula(text, frozenset(names), self.functions)
         except FormulaError as error:
-            self.diagnostics.append(Diagnostic(error.code, error.message, self.formula_location(path, error.offset), error.hint))
+            self.diagnostics.append(
+                Diagnostic(
+                    error.code, error.message, self.formula_location(path, error.offset), error.hint
+                )
+            )
             return None
 
     def formula_location(self, path: Path, offset: int) -> Location:
-        """Point at the offending character when the formula is a one-line string without escapes."""
+        """Point at the offending character of a one-line formula string without escapes."""
         location = self.at(path, value=True)
         if location.line is None or location.col is None or location.line > len(self.lines):
             return location
         line = self.lines[location.line - 1]
         start = location.col - 1
         quote = line[start : start + 1]
-        if quote in ('"', "'") and line[start : start + 3] != quote * 3 and "\\" not in line[start:]:
+        if (
+            quote in ('"', "'")
+            and line[start : start + 3] != quote * 3
+            and "\\" not in line[start:]
+        ):
             return Location(location.file, location.line, location.col + 1 + offset, location.field)
         return location
 
@@ -264,4 +309,6 @@ class _Builder:
 def _choice_hint(value: str, known: set[str]) -> str:
     suggestion = closest(value, known)
     listed = ", ".join(sorted(known)) or "none declared"
-    return f"did you mean '{suggestion}'? declared: {listed}" if suggestion else f"declared: {listed}"
+    return (
+        f"did you mean '{suggestion}'? declared: {listed}" if suggestion else f"declared: {listed}"
+    )

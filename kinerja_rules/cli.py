@@ -20,16 +20,22 @@ from .render import FORMATS, explain, render
 def build_parser() -> argparse.ArgumentParser:
     catalog = argparse.ArgumentParser(add_help=False)
     catalog.add_argument(
-        "--catalog", action="append", default=[], metavar="DIR",
+        "--catalog",
+        action="append",
+        default=[],
+        metavar="DIR",
         help="a directory of extra catalogues; replaces installed ones for the same unit type "
-             "and year (repeatable)",
+        "and year (repeatable)",
     )
     language = argparse.ArgumentParser(add_help=False)
-    language.add_argument("--lang", choices=LANGS, default="id", help="language of tables (default: id)")
+    language.add_argument(
+        "--lang", choices=LANGS, default="id", help="language of tables (default: id)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="kinerja-rules",
-        description="Evaluate Indonesian government performance indicators (LKjIP) from TOML catalogues.",
+        description="Evaluate Indonesian government performance indicators (LKjIP) "
+        "from TOML catalogues.",
     )
     parser.add_argument("--version", action="version", version=f"kinerja-rules {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -38,15 +44,21 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate", parents=[catalog, language], help="print the capaian table of a unit's data"
     )
     evaluate.add_argument("data", metavar="DATA.toml", help="realisation data of one unit and year")
-    evaluate.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    evaluate.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
 
     explain_cmd = commands.add_parser(
-        "explain", parents=[catalog, language], help="print how one indicator's figures were derived"
+        "explain",
+        parents=[catalog, language],
+        help="print how one indicator's figures were derived",
     )
     explain_cmd.add_argument("indicator", metavar="INDICATOR_ID")
     explain_cmd.add_argument("data", metavar="DATA.toml")
 
-    commands.add_parser("plugins", parents=[catalog], help="list the loaded plugins and their catalogues")
+    commands.add_parser(
+        "plugins", parents=[catalog], help="list the loaded plugins and their catalogues"
+    )
     return parser
 
 
@@ -63,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ids = [r.indicator.id for r in report.indicators]
         if args.indicator not in ids:
             print(
-                f"kinerja-rules: '{args.indicator}' is not an indicator of the {report.catalogue.unit_type} "
+                f"kinerja-rules: '{args.indicator}' is not an indicator of the "
+                f"{report.catalogue.unit_type} "
                 f"{report.catalogue.year} catalogue; indicators: {', '.join(ids)}",
                 file=sys.stderr,
             )

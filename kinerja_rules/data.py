@@ -40,11 +40,15 @@ ENTRY_FIELD = Field(("table",), doc="the inputs of one indicator, or realisasi, 
 
 DATA_FIELDS: dict[str, Field] = {
     "unit": Field(("string",), required=True, doc='the work unit, e.g. "Bapas Kelas II Lahat"'),
-    "unit_type": Field(("string",), required=True, doc='the unit type of the catalogue, e.g. "bapas"'),
+    "unit_type": Field(
+        ("string",), required=True, doc='the unit type of the catalogue, e.g. "bapas"'
+    ),
     "year": Field(("integer",), required=True, doc="the reporting year", minimum=2000),
     "source": Field(("string",), doc="where the figures come from"),
     "indicators": Field(
-        ("table",), required=True, doc="one [indicators.<id>] table per indicator",
+        ("table",),
+        required=True,
+        doc="one [indicators.<id>] table per indicator",
         values=ENTRY_FIELD,
     ),
 }
@@ -86,11 +90,16 @@ def build_data(doc: TomlDocument, file: str, catalogues: CatalogueSet) -> UnitDa
     catalogue = catalogues.get(data["unit_type"], data["year"])
     if catalogue is None:
         available = ", ".join(f"{c.unit_type} {c.year}" for c in catalogues) or "none"
-        raise KinerjaError([Diagnostic(
-            "KR405", f"no catalogue for unit type '{data['unit_type']}' and year {data['year']}",
-            schema.locate(doc, file, ("unit_type",)),
-            f"available: {available}; add one with --catalog DIR",
-        )])
+        raise KinerjaError(
+            [
+                Diagnostic(
+                    "KR405",
+                    f"no catalogue for unit type '{data['unit_type']}' and year {data['year']}",
+                    schema.locate(doc, file, ("unit_type",)),
+                    f"available: {available}; add one with --catalog DIR",
+                )
+            ]
+        )
     diagnostics: list[Diagnostic] = []
     entries = {}
     for indicator_id, table in data["indicators"].items():
@@ -98,7 +107,9 @@ def build_data(doc: TomlDocument, file: str, catalogues: CatalogueSet) -> UnitDa
         if entry is not None:
             entries[indicator_id] = entry
     raise_if_errors(diagnostics)
-    return UnitData(data["unit"], data["unit_type"], data["year"], entries, file, data.get("source"))
+    return UnitData(
+        data["unit"], data["unit_type"], data["year"], entries, file, data.get("source")
+    )
 
 
 def _entry(
@@ -113,14 +124,21 @@ def _entry(
 
     def report(code: str, message: str, key: str | None, hint: str | None = None) -> None:
         where = (*path, key) if key else path
-        diagnostics.append(Diagnostic(code, message, schema.locate(doc, file, where, value=key is not None), hint))
+        diagnostics.append(
+            Diagnostic(code, message, schema.locate(doc, file, where, value=key is not None), hint)
+        )
 
     indicator = catalogue.indicator(indicator_id)
     if indicator is None:
         suggestion = closest(indicator_id, [i.id for i in catalogue.indicators])
         report(
-            "KR401", f"'{indicator_id}' is not an indicator of the {catalogue.unit_type} {catalogue.year} catalogue",
-            None, f"did you mean '{suggestion}'?" if suggestion else "see `kinerja-rules plugins` for the catalogues",
+            "KR401",
+            f"'{indicator_id}' is not an indicator of the "
+            f"{catalogue.unit_type} {catalogue.year} catalogue",
+            None,
+            f"did you mean '{suggestion}'?"
+            if suggestion
+            else "see `kinerja-rules plugins` for the catalogues",
         )
         return None
     note = table.get("note")
@@ -130,7 +148,9 @@ def _entry(
     modes = [key for key in ("realisasi", "not_measured") if key in table]
     if len(modes) > 1 or (modes and len(set(table) - {"note"}) > 1):
         report(
-            "KR204", "give either the inputs, or realisasi, or not_measured — not several", None,
+            "KR204",
+            "give either the inputs, or realisasi, or not_measured — not several",
+            None,
             "keep the one that matches what the report gives",
         )
         return None
@@ -143,9 +163,13 @@ def _entry(
     if "realisasi" in table:
         value = table["realisasi"]
         if schema.kind_of(value) not in ("integer", "number"):
-            report("KR404", f"realisasi must be a number, found {schema.kind_of(value)}", "realisasi")
+            report(
+                "KR404", f"realisasi must be a number, found {schema.kind_of(value)}", "realisasi"
+            )
             return None
-        return DataEntry(indicator_id, {}, Decimal(value), None, note, schema.locate(doc, file, path))
+        return DataEntry(
+            indicator_id, {}, Decimal(value), None, note, schema.locate(doc, file, path)
+        )
     inputs: dict[str, Decimal] = {}
     declared = {spec.name: spec for spec in indicator.inputs}
     for name, value in table.items():
@@ -155,27 +179,47 @@ def _entry(
         if spec is None:
             suggestion = closest(name, declared)
             report(
-                "KR406", f"'{name}' is not an input of {indicator_id} (inputs: {', '.join(declared)})", name,
-                f"did you mean '{suggestion}'?" if suggestion else "use realisasi = … to give the value directly",
+                "KR406",
+                f"'{name}' is not an input of {indicator_id} (inputs: {', '.join(declared)})",
+                name,
+                f"did you mean '{suggestion}'?"
+                if suggestion
+                else "use realisasi = … to give the value directly",
             )
             continue
         kind = schema.kind_of(value)
         if kind not in ("integer", "number"):
-            report("KR404", f"{name} must be a number, found {kind}: {value!r}"[:200], name,
-                   f"{name} is: {spec.description}")
+            report(
+                "KR404",
+                f"{name} must be a number, found {kind}: {value!r}"[:200],
+                name,
+                f"{name} is: {spec.description}",
+            )
             continue
         number = Decimal(value)
         if number < 0:
-            report("KR403", f"{name} = {value} is negative", name, f"{name} counts: {spec.description}")
+            report(
+                "KR403", f"{name} = {value} is negative", name, f"{name} counts: {spec.description}"
+            )
             continue
         if spec.kind == "count" and number != number.to_integral_value():
-            report("KR407", f"{name} = {value} is not a whole number", name, f"{name} counts: {spec.description}")
+            report(
+                "KR407",
+                f"{name} = {value} is not a whole number",
+                name,
+                f"{name} counts: {spec.description}",
+            )
             continue
         inputs[name] = number
     missing = [name for name in declared if name not in table]
     if missing:
         listing = "; ".join(f"{name} = {declared[name].description}" for name in missing)
-        report("KR402", f"missing input {', '.join(missing)} for {indicator_id}", None, f"add {listing}")
+        report(
+            "KR402",
+            f"missing input {', '.join(missing)} for {indicator_id}",
+            None,
+            f"add {listing}",
+        )
         return None
     if len(inputs) != len(declared):
         return None

@@ -45,7 +45,10 @@ def render(
 
 class _Printer:
     def __init__(
-        self, values: Mapping[str, Decimal | str] | None, lang: str, labels: Mapping[str, str] | None
+        self,
+        values: Mapping[str, Decimal | str] | None,
+        lang: str,
+        labels: Mapping[str, str] | None,
     ):
         self.values = values or {}
         self.lang = lang

@@ -36,7 +36,9 @@ BUILTIN_PLUGINS = {
 }
 
 
-def create_plugin_manager(entry_points: bool = True, plugins: Iterable[Any] = ()) -> pluggy.PluginManager:
+def create_plugin_manager(
+    entry_points: bool = True, plugins: Iterable[Any] = ()
+) -> pluggy.PluginManager:
     """A plugin manager with the built-in unit types, installed plugins and ``plugins``.
 
     :param entry_points: load third-party plugins from the ``kinerja_rules`` entry-point group.
@@ -61,10 +63,13 @@ def collect_functions(manager: pluggy.PluginManager) -> dict[str, FormulaFunctio
         registered = impl.function() or {}
         for name, function in registered.items():
             if not name.isidentifier() or not callable(function):
-                raise PluginError(f"plugin {impl.plugin_name!r} registers an invalid function {name!r}")
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r} registers an invalid function {name!r}"
+                )
             if name in owners:
                 raise PluginError(
-                    f"plugins {owners[name]!r} and {impl.plugin_name!r} both register formula function {name!r}"
+                    f"plugins {owners[name]!r} and {impl.plugin_name!r} both register "
+                    f"formula function {name!r}"
                 )
             owners[name] = impl.plugin_name
             functions[name] = function

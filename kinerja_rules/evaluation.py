@@ -4,7 +4,8 @@ The order of decisions for one indicator:
 
 1. no data, or the data says it was not measured → N/A with that reason;
 2. a realisasi reported directly is taken as is;
-3. otherwise the unit type's plugins may declare it N/A for these inputs (``kinerja_not_applicable``);
+3. otherwise the unit type's plugins may declare it N/A for these inputs
+   (``kinerja_not_applicable``);
 4. otherwise the formula runs; a division by zero makes it N/A ("pembagian dengan nol");
 5. capaian comes from the catalogue's capaian formula for the indicator's polarity, over the exact
    or the shown realisasi as the policy says, capped when the policy has a cap; no target, or a
@@ -44,13 +45,15 @@ def evaluate(catalogue: Catalogue, data: UnitData, not_applicable: NotApplicable
     for item in catalogue.sasaran:
         own = [r for r in results if r.indicator.sasaran == item.id]
         capaian = _roll_up(own, policy)
-        sasaran.append(SasaranResult(
-            sasaran=item,
-            capaian=capaian,
-            measured=sum(1 for r in own if r.measured),
-            total=len(own),
-            status=_status(capaian),
-        ))
+        sasaran.append(
+            SasaranResult(
+                sasaran=item,
+                capaian=capaian,
+                measured=sum(1 for r in own if r.measured),
+                total=len(own),
+                status=_status(capaian),
+            )
+        )
     return Report(catalogue, data, results, tuple(sasaran), _roll_up(list(results), policy))
 
 
@@ -71,7 +74,12 @@ def evaluate_indicator(
 
     def not_measurable(reason: str, source: str) -> IndicatorResult:
         return IndicatorResult(
-            indicator, indicator.target, None, None, Status.TIDAK_DAPAT_DIUKUR, reason,
+            indicator,
+            indicator.target,
+            None,
+            None,
+            Status.TIDAK_DAPAT_DIUKUR,
+            reason,
             derivation(source),
         )
 
@@ -108,7 +116,10 @@ def _with_capaian(
     if target is None:
         return not_measurable(f"tidak ada target untuk tahun {catalogue.year}")
     formula = policy.capaian_formula(indicator.polarity)
-    values = {"R": realisasi.exact if policy.capaian_from == "exact" else realisasi.shown, "T": target}
+    values = {
+        "R": realisasi.exact if policy.capaian_from == "exact" else realisasi.shown,
+        "T": target,
+    }
     try:
         exact = formula.evaluate(values)
     except NotMeasurable as error:

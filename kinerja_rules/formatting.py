@@ -1,4 +1,5 @@
-"""Numbers as people read them: ``82,09%`` and ``Rp 5.069.030.000`` in Indonesian, ``82.09%`` in English.
+"""Numbers as people read them: ``82,09%`` and ``Rp 5.069.030.000`` in Indonesian, ``82.09%``
+in English.
 
 Only display goes through here. Values arrive already rounded by the catalogue's rule
 (:func:`kinerja_rules.decimals.round_shown`); this module never rounds, it only writes digits.

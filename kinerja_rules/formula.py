@@ -143,7 +143,9 @@ def compile_formula(
         )
     source = _flatten(text)
     if not source.strip():
-        raise FormulaError("KR301", "formula is empty", hint='write an expression, e.g. "A / B * 100"')
+        raise FormulaError(
+            "KR301", "formula is empty", hint='write an expression, e.g. "A / B * 100"'
+        )
     leading = len(source) - len(source.lstrip())
     stripped = source.strip()
     tree = _parse(stripped, leading)
@@ -175,7 +177,9 @@ def _flatten(text: str) -> str:
 
 def _parse(stripped: str, leading: int) -> ast.expr:
     if "\x00" in stripped:
-        raise FormulaError("KR301", "formula contains a NUL character", stripped.index("\x00") + leading)
+        raise FormulaError(
+            "KR301", "formula contains a NUL character", stripped.index("\x00") + leading
+        )
     _check_nesting(stripped, leading)
     try:
         with warnings.catch_warnings():
@@ -183,17 +187,23 @@ def _parse(stripped: str, leading: int) -> ast.expr:
             node = simpleeval.SimpleEval.parse(stripped)
     except simpleeval.MultipleExpressions:
         raise FormulaError(
-            "KR301", "formula contains more than one expression", leading,
+            "KR301",
+            "formula contains more than one expression",
+            leading,
             hint="remove the ';' or the second statement",
         ) from None
     except SyntaxError as error:
         offset = max((error.offset or 1) - 1, 0) + leading
         raise FormulaError(
-            "KR301", f"formula syntax error: {error.msg}", offset,
+            "KR301",
+            f"formula syntax error: {error.msg}",
+            offset,
             hint='write an arithmetic expression over the inputs, e.g. "A / B * 100"',
         ) from None
     except (RecursionError, MemoryError, ValueError) as error:
-        raise FormulaError("KR305", f"formula cannot be parsed: {type(error).__name__}", leading) from None
+        raise FormulaError(
+            "KR305", f"formula cannot be parsed: {type(error).__name__}", leading
+        ) from None
     if isinstance(node, ast.Expr):
         return node.value
     if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -211,7 +221,9 @@ def _check_nesting(stripped: str, leading: int) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 raise FormulaError(
-                    "KR305", f"formula nests brackets more than {MAX_DEPTH} deep", index + leading,
+                    "KR305",
+                    f"formula nests brackets more than {MAX_DEPTH} deep",
+                    index + leading,
                     hint="simplify the expression",
                 )
         elif char in ")]}":
@@ -248,7 +260,9 @@ class _Checker:
         if handler is None:
             reason = _REFUSED.get(type(node), f"{type(node).__name__} is not allowed in a formula")
             raise self.fail(
-                node, "KR302", reason,
+                node,
+                "KR302",
+                reason,
                 "use numbers, input names, + - * /, comparisons, 'x if c else y' and "
                 "registered functions",
             )
@@ -265,7 +279,9 @@ class _Checker:
     def _check_Constant(self, node: ast.Constant, depth: int) -> str:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            kind = "strings" if isinstance(value, (str, bytes)) else f"{type(value).__name__} values"
+            kind = (
+                "strings" if isinstance(value, (str, bytes)) else f"{type(value).__name__} values"
+            )
             raise self.fail(node, "KR302", f"{kind} are not allowed in a formula")
         node.value = _exact_literal(self.source, node)
         return NUMBER
@@ -274,7 +290,9 @@ class _Checker:
         if node.id not in self.allowed_names:
             known = ", ".join(sorted(self.allowed_names)) or "none"
             raise self.fail(
-                node, "KR303", f"'{node.id}' is not a declared input (declared: {known})",
+                node,
+                "KR303",
+                f"'{node.id}' is not a declared input (declared: {known})",
                 hint=f"declare {node.id} under [indicator.inputs] or fix the spelling",
             )
         self.names.add(node.id)
@@ -306,8 +324,12 @@ class _Checker:
     def _check_Compare(self, node: ast.Compare, depth: int) -> str:
         for op in node.ops:
             if type(op) not in _COMPARE:
-                raise self.fail(node, "KR302", f"comparison {type(op).__name__} is not allowed",
-                                "use < <= > >= == !=")
+                raise self.fail(
+                    node,
+                    "KR302",
+                    f"comparison {type(op).__name__} is not allowed",
+                    "use < <= > >= == !=",
+                )
         for operand in (node.left, *node.comparators):
             self._number(operand, depth, "each side of a comparison")
         return BOOLEAN
@@ -327,12 +349,16 @@ class _Checker:
 
     def _check_Call(self, node: ast.Call, depth: int) -> str:
         if not isinstance(node.func, ast.Name):
-            raise self.fail(node, "KR302", "only registered functions may be called (e.g. min(A, B))")
+            raise self.fail(
+                node, "KR302", "only registered functions may be called (e.g. min(A, B))"
+            )
         name = node.func.id
         if name not in self.known_functions:
             known = ", ".join(sorted(self.known_functions))
             raise self.fail(
-                node, "KR304", f"function '{name}' is not registered (available: {known})",
+                node,
+                "KR304",
+                f"function '{name}' is not registered (available: {known})",
                 hint="plugins register extra functions through the kinerja_formula_functions hook",
             )
         if node.keywords:
@@ -401,9 +427,13 @@ class _DecimalEval(simpleeval.SimpleEval):
         except (NotMeasurable, ArithmeticError):
             raise
         except Exception as error:  # a bug in a plugin's function: say whose
-            raise PluginError(f"formula function {name}() failed: {type(error).__name__}: {error}") from error
+            raise PluginError(
+                f"formula function {name}() failed: {type(error).__name__}: {error}"
+            ) from error
         if isinstance(result, bool) or not isinstance(result, (int, Decimal)):
-            raise PluginError(f"formula function {name}() returned {type(result).__name__}, not a Decimal")
+            raise PluginError(
+                f"formula function {name}() returned {type(result).__name__}, not a Decimal"
+            )
         return Decimal(result)
 
 

@@ -71,7 +71,8 @@ def kinerja_catalogues() -> Iterable[Any]:
 def kinerja_not_applicable(
     catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
 ) -> str | None:
-    """Decide whether ``indicator`` cannot be measured for these ``inputs``, before its formula runs.
+    """Decide whether ``indicator`` cannot be measured for these ``inputs``, before its formula
+    runs.
 
     :param catalogue: the catalogue being evaluated; check ``catalogue.unit_type`` so a rule
         only applies to the unit type it was written for.

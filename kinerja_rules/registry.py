@@ -55,20 +55,34 @@ def directory_layer(directory: str | os.PathLike[str]) -> Layer:
     """All ``*.toml`` files under ``directory`` (recursively), in a stable order."""
     root = Path(directory)
     if not root.is_dir():
-        raise KinerjaError([Diagnostic(
-            "KR100", "catalogue directory not found" if not root.exists() else "not a directory",
-            Location(str(directory)), "--catalog takes a directory holding catalogue .toml files",
-        )])
+        raise KinerjaError(
+            [
+                Diagnostic(
+                    "KR100",
+                    "catalogue directory not found" if not root.exists() else "not a directory",
+                    Location(str(directory)),
+                    "--catalog takes a directory holding catalogue .toml files",
+                )
+            ]
+        )
     files = sorted(root.rglob("*.toml"))
     if not files:
-        raise KinerjaError([Diagnostic(
-            "KR100", "no .toml catalogue files in this directory", Location(str(directory)),
-            "put catalogue files such as 2024/bapas.toml in it",
-        )])
+        raise KinerjaError(
+            [
+                Diagnostic(
+                    "KR100",
+                    "no .toml catalogue files in this directory",
+                    Location(str(directory)),
+                    "put catalogue files such as 2024/bapas.toml in it",
+                )
+            ]
+        )
     return Layer(f"--catalog {directory}", tuple(files))
 
 
-def load_catalogue_set(layers: Sequence[Layer], functions: Mapping[str, FormulaFunction]) -> CatalogueSet:
+def load_catalogue_set(
+    layers: Sequence[Layer], functions: Mapping[str, FormulaFunction]
+) -> CatalogueSet:
     """Load every layer, merging within a layer and replacing across layers.
 
     All files are checked before anything is returned; every problem of every file is reported
@@ -90,7 +104,9 @@ def load_catalogue_set(layers: Sequence[Layer], functions: Mapping[str, FormulaF
     return CatalogueSet(catalogues, origins, replaced)
 
 
-def _load_layer(layer: Layer, functions: Mapping[str, FormulaFunction], diagnostics: list[Diagnostic]) -> Iterable[Catalogue]:
+def _load_layer(
+    layer: Layer, functions: Mapping[str, FormulaFunction], diagnostics: list[Diagnostic]
+) -> Iterable[Catalogue]:
     for source in layer.sources:
         try:
             if isinstance(source, (str, os.PathLike)):
@@ -105,40 +121,55 @@ def _merge(loaded: list[Catalogue], diagnostics: list[Diagnostic]) -> dict[Key, 
     merged: dict[Key, Catalogue] = {}
     for catalogue in loaded:
         first = merged.get(catalogue.key)
-        merged[catalogue.key] = catalogue if first is None else _merge_two(first, catalogue, diagnostics)
+        merged[catalogue.key] = (
+            catalogue if first is None else _merge_two(first, catalogue, diagnostics)
+        )
     return merged
 
 
 def _merge_two(first: Catalogue, second: Catalogue, diagnostics: list[Diagnostic]) -> Catalogue:
     """Merge a split catalogue: same policy, disjoint sasaran and indicator ids."""
     if _policy_signature(first) != _policy_signature(second):
-        diagnostics.append(Diagnostic(
-            "KR207",
-            f"[policy] differs from {first.files[0]} (same unit type {first.unit_type!r} and year {first.year})",
-            Location(second.files[0], field="policy"),
-            "files merged into one catalogue must declare the same policy",
-        ))
+        diagnostics.append(
+            Diagnostic(
+                "KR207",
+                f"[policy] differs from {first.files[0]} "
+                f"(same unit type {first.unit_type!r} and year {first.year})",
+                Location(second.files[0], field="policy"),
+                "files merged into one catalogue must declare the same policy",
+            )
+        )
     sasaran_by_id = {s.id: s for s in first.sasaran}
     sasaran_ids = set(sasaran_by_id)
     indicator_ids = {i.id: i.location for i in first.indicators}
     for item in second.sasaran:
         # Each file may repeat the sasaran its indicators use, as long as it is the same sasaran.
         if item.id in sasaran_by_id and item != sasaran_by_id[item.id]:
-            diagnostics.append(Diagnostic(
-                "KR205",
-                f"sasaran id '{item.id}' is declared differently at {sasaran_by_id[item.id].location}",
-                item.location, "a sasaran repeated in several files must have the same level and name",
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    "KR205",
+                    f"sasaran id '{item.id}' is declared differently at "
+                    f"{sasaran_by_id[item.id].location}",
+                    item.location,
+                    "a sasaran repeated in several files must have the same level and name",
+                )
+            )
     for indicator in second.indicators:
         if indicator.id in indicator_ids:
-            diagnostics.append(Diagnostic(
-                "KR205", f"indicator id '{indicator.id}' is also declared at {indicator_ids[indicator.id]}",
-                indicator.location, "ids must be unique across the files of one unit type and year",
-            ))
+            diagnostics.append(
+                Diagnostic(
+                    "KR205",
+                    f"indicator id '{indicator.id}' is also declared at "
+                    f"{indicator_ids[indicator.id]}",
+                    indicator.location,
+                    "ids must be unique across the files of one unit type and year",
+                )
+            )
     return attrs.evolve(
         first,
         sasaran=first.sasaran + tuple(s for s in second.sasaran if s.id not in sasaran_ids),
-        indicators=first.indicators + tuple(i for i in second.indicators if i.id not in indicator_ids),
+        indicators=first.indicators
+        + tuple(i for i in second.indicators if i.id not in indicator_ids),
         files=first.files + second.files,
     )
 
@@ -146,6 +177,11 @@ def _merge_two(first: Catalogue, second: Catalogue, diagnostics: list[Diagnostic
 def _policy_signature(catalogue: Catalogue) -> tuple:
     policy = catalogue.policy
     return (
-        policy.decimals, policy.rounding, policy.capaian_from, policy.capaian_higher.text,
-        policy.capaian_lower.text, policy.capaian_cap, policy.not_applicable,
+        policy.decimals,
+        policy.rounding,
+        policy.capaian_from,
+        policy.capaian_higher.text,
+        policy.capaian_lower.text,
+        policy.capaian_cap,
+        policy.not_applicable,
     )

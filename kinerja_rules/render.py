@@ -23,7 +23,16 @@ FORMATS = ("table", "markdown", "json", "csv")
 _HEADERS = {
     "id": {
         "title": "Capaian Kinerja {unit} Tahun {year}",
-        "indicators": ["No", "Sasaran", "Indikator Kinerja", "Target", "Realisasi", "Capaian", "Status", "Keterangan"],
+        "indicators": [
+            "No",
+            "Sasaran",
+            "Indikator Kinerja",
+            "Target",
+            "Realisasi",
+            "Capaian",
+            "Status",
+            "Keterangan",
+        ],
         "sasaran_title": "Capaian Sasaran",
         "sasaran": ["No", "Sasaran", "Jumlah Indikator", "Terukur", "Capaian", "Keterangan"],
         "overall": "Nilai rata-rata seluruh indikator terukur",
@@ -32,7 +41,16 @@ _HEADERS = {
     },
     "en": {
         "title": "Performance of {unit}, {year}",
-        "indicators": ["No", "Goal", "Indicator", "Target", "Realisation", "Achievement", "Status", "Remarks"],
+        "indicators": [
+            "No",
+            "Goal",
+            "Indicator",
+            "Target",
+            "Realisation",
+            "Achievement",
+            "Status",
+            "Remarks",
+        ],
         "sasaran_title": "Goals",
         "sasaran": ["No", "Goal", "Indicators", "Measured", "Achievement", "Status"],
         "overall": "Mean of all measured indicators",
@@ -59,23 +77,45 @@ def to_table(report: Report, fmt: str = "table", lang: str = "id") -> str:
     previous = None
     for number, result in enumerate(report.indicators, start=1):
         sasaran = result.indicator.sasaran
-        rows.append([
-            number,
-            sasaran if sasaran != previous else "",
-            result.indicator.name,
-            _quantity(result.target, result.indicator.unit, lang, words),
-            _quantity(result.realisasi.shown if result.realisasi else None, result.indicator.unit, lang, words),
-            format_percent(result.capaian.shown, lang) if result.capaian else "—",
-            result.status.label(lang),
-            result.na_reason or _rounding_remark(result, lang),
-        ])
+        rows.append(
+            [
+                number,
+                sasaran if sasaran != previous else "",
+                result.indicator.name,
+                _quantity(result.target, result.indicator.unit, lang, words),
+                _quantity(
+                    result.realisasi.shown if result.realisasi else None,
+                    result.indicator.unit,
+                    lang,
+                    words,
+                ),
+                format_percent(result.capaian.shown, lang) if result.capaian else "—",
+                result.status.label(lang),
+                result.na_reason or _rounding_remark(result, lang),
+            ]
+        )
         previous = sasaran
     title = words["title"].format(unit=report.data.unit, year=report.data.year)
-    catalogue = f"{words['catalogue']}: {report.catalogue.title} ({', '.join(report.catalogue.files)})"
+    catalogue = (
+        f"{words['catalogue']}: {report.catalogue.title} ({', '.join(report.catalogue.files)})"
+    )
     heading = f"## {title}" if fmt == "markdown" else title
-    parts = [heading, "", catalogue, "", tabulate(rows, words["indicators"], tablefmt=tablefmt, maxcolwidths=widths)]
+    parts = [
+        heading,
+        "",
+        catalogue,
+        "",
+        tabulate(rows, words["indicators"], tablefmt=tablefmt, maxcolwidths=widths),
+    ]
     sasaran_rows = [
-        [number, f"{s.sasaran.id}. {s.sasaran.name}", s.total, s.measured, _percent(s.capaian, lang, words), s.status.label(lang)]
+        [
+            number,
+            f"{s.sasaran.id}. {s.sasaran.name}",
+            s.total,
+            s.measured,
+            _percent(s.capaian, lang, words),
+            s.status.label(lang),
+        ]
         for number, s in enumerate(report.sasaran, start=1)
     ]
     sasaran_widths = None if fmt == "markdown" else [None, 60, None, None, None, None]
@@ -100,7 +140,10 @@ def explain(result: IndicatorResult, lang: str = "id") -> str:
         lines.append(f"  {spec.name}{shown}: {spec.description}")
     lines.append(f"  Target: {_quantity(result.target, indicator.unit, lang, _HEADERS[lang])}")
     lines += [f"  {line}" for line in result.derivation.lines(lang)]
-    lines.append(f"  Status: {result.status.label(lang)}" + (f" — {result.na_reason}" if result.na_reason else ""))
+    lines.append(
+        f"  Status: {result.status.label(lang)}"
+        + (f" — {result.na_reason}" if result.na_reason else "")
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -144,7 +187,9 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
             "inputs": {name: _number(value) for name, value in derivation.inputs.items()},
             "realisasi_exact": _exact(derivation.realisasi),
             "realisasi_shown": _shown(derivation.realisasi),
-            "capaian_formula": derivation.capaian_formula.text if derivation.capaian_formula else None,
+            "capaian_formula": derivation.capaian_formula.text
+            if derivation.capaian_formula
+            else None,
             "capaian_exact": _exact(derivation.capaian),
             "capaian_shown": _shown(derivation.capaian),
             "capped": derivation.capped,
@@ -156,27 +201,70 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
 def to_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["record", "unit", "year", "id", "sasaran", "name", "unit_of_measure", "target",
-                     "realisasi", "capaian", "status", "na_reason"])
+    writer.writerow(
+        [
+            "record",
+            "unit",
+            "year",
+            "id",
+            "sasaran",
+            "name",
+            "unit_of_measure",
+            "target",
+            "realisasi",
+            "capaian",
+            "status",
+            "na_reason",
+        ]
+    )
     common = [report.data.unit, report.data.year]
     for r in report.indicators:
-        writer.writerow(["indicator", *common, r.indicator.id, r.indicator.sasaran, r.indicator.name,
-                         r.indicator.unit, _plain(r.target), _plain_figure(r.realisasi),
-                         _plain_figure(r.capaian), r.status.value, r.na_reason or ""])
+        writer.writerow(
+            [
+                "indicator",
+                *common,
+                r.indicator.id,
+                r.indicator.sasaran,
+                r.indicator.name,
+                r.indicator.unit,
+                _plain(r.target),
+                _plain_figure(r.realisasi),
+                _plain_figure(r.capaian),
+                r.status.value,
+                r.na_reason or "",
+            ]
+        )
     for s in report.sasaran:
-        writer.writerow(["sasaran", *common, s.sasaran.id, s.sasaran.id, s.sasaran.name, "%", "", "",
-                         _plain_figure(s.capaian), s.status.value, ""])
-    writer.writerow(["overall", *common, "", "", "", "%", "", "", _plain_figure(report.overall), "", ""])
+        writer.writerow(
+            [
+                "sasaran",
+                *common,
+                s.sasaran.id,
+                s.sasaran.id,
+                s.sasaran.name,
+                "%",
+                "",
+                "",
+                _plain_figure(s.capaian),
+                s.status.value,
+                "",
+            ]
+        )
+    writer.writerow(
+        ["overall", *common, "", "", "", "%", "", "", _plain_figure(report.overall), "", ""]
+    )
     return out.getvalue()
 
 
 def _rounding_remark(result: IndicatorResult, lang: str) -> str:
-    """Explain a status that the rounded capaian seems to contradict (84,6% of 85% shows as 100%)."""
+    """Explain a status the rounded capaian seems to contradict (84,6% of 85% shows as 100%)."""
     capaian = result.capaian
     if capaian is None or (capaian.exact >= 100) == (capaian.shown >= 100):
         return ""
     exact = short_exact(capaian.exact, result.derivation.decimals + 2, lang) + "%"
-    return f"capaian sebelum pembulatan {exact}" if lang == "id" else f"unrounded achievement {exact}"
+    return (
+        f"capaian sebelum pembulatan {exact}" if lang == "id" else f"unrounded achievement {exact}"
+    )
 
 
 def _quantity(value: Decimal | None, unit: str, lang: str, words: dict) -> str:
@@ -188,7 +276,7 @@ def _percent(figure: Figure | None, lang: str, words: dict) -> str:
 
 
 def _number(value: Decimal | None) -> int | float | None:
-    """A Decimal as a JSON number; shown values have few digits, so the float prints them exactly."""
+    """A Decimal as a JSON number; shown values have few digits, so a float prints them exactly."""
     if value is None:
         return None
     if value == value.to_integral_value() and value.as_tuple().exponent >= 0:

@@ -29,7 +29,9 @@ class Status(str, enum.Enum):
     def label(self, lang: str = "id") -> str:
         if lang == "id":
             return self.value
-        return {"tercapai": "achieved", "tidak tercapai": "not achieved"}.get(self.value, "not measurable")
+        return {"tercapai": "achieved", "tidak tercapai": "not achieved"}.get(
+            self.value, "not measurable"
+        )
 
 
 @attrs.frozen
@@ -83,7 +85,9 @@ class Derivation:
         if self.capaian_formula is None:
             return None
         places = self.decimals + 4
-        values = {name: short_exact(value, places, lang) for name, value in self.capaian_inputs.items()}
+        values = {
+            name: short_exact(value, places, lang) for name, value in self.capaian_inputs.items()
+        }
         return render(self.capaian_formula, values, percent=True, lang=lang)
 
     def lines(self, lang: str = "id") -> list[str]:

@@ -66,7 +66,7 @@ def accepts(field: Field, value: Any) -> bool:
 
 
 def field_name(path: Path) -> str:
-    """``("indicator", 3, "formula")`` → ``indicator[3].formula`` (0-based, as in the file order)."""
+    """``("indicator", 3, "formula")`` → ``indicator[3].formula`` (0-based, in file order)."""
     text = ""
     for part in path:
         if isinstance(part, int):
@@ -97,8 +97,10 @@ def _check_table(
         field = fields.get(key)
         if field is None:
             suggestion = closest(key, fields)
-            hint = f"did you mean '{suggestion}'?" if suggestion else (
-                "known keys: " + ", ".join(fields)
+            hint = (
+                f"did you mean '{suggestion}'?"
+                if suggestion
+                else ("known keys: " + ", ".join(fields))
             )
             yield Diagnostic("KR201", f"unknown key '{key}'", locate(doc, file, key_path), hint)
             continue
@@ -114,7 +116,9 @@ def _check_table(
             )
 
 
-def _check_value(doc: TomlDocument, file: str, path: Path, value: Any, field: Field) -> Iterator[Diagnostic]:
+def _check_value(
+    doc: TomlDocument, file: str, path: Path, value: Any, field: Field
+) -> Iterator[Diagnostic]:
     if not accepts(field, value):
         expected = " or ".join(field.kinds)
         yield Diagnostic(
@@ -129,13 +133,21 @@ def _check_value(doc: TomlDocument, file: str, path: Path, value: Any, field: Fi
         suggestion = closest(str(value), field.choices)
         hint = f'did you mean "{suggestion}"? ' if suggestion else ""
         yield Diagnostic(
-            "KR204", f"'{value}' is not one of {options}",
-            locate(doc, file, path, value=True), hint + f"allowed: {options}",
+            "KR204",
+            f"'{value}' is not one of {options}",
+            locate(doc, file, path, value=True),
+            hint + f"allowed: {options}",
         )
-    if field.minimum is not None and kind_of(value) in ("integer", "number") and value < field.minimum:
+    if (
+        field.minimum is not None
+        and kind_of(value) in ("integer", "number")
+        and value < field.minimum
+    ):
         yield Diagnostic(
-            "KR204", f"{value} is below the minimum {field.minimum}",
-            locate(doc, file, path, value=True), field.doc or None,
+            "KR204",
+            f"{value} is below the minimum {field.minimum}",
+            locate(doc, file, path, value=True),
+            field.doc or None,
         )
     if isinstance(value, dict):
         if field.table is not None:
@@ -144,8 +156,10 @@ def _check_value(doc: TomlDocument, file: str, path: Path, value: Any, field: Fi
             for key, item in value.items():
                 if field.key_pattern and not re.fullmatch(field.key_pattern, key):
                     yield Diagnostic(
-                        "KR204", f"'{key}' is not a valid key here",
-                        locate(doc, file, (*path, key)), field.key_doc or None,
+                        "KR204",
+                        f"'{key}' is not a valid key here",
+                        locate(doc, file, (*path, key)),
+                        field.key_doc or None,
                     )
                     continue
                 yield from _check_value(doc, file, (*path, key), item, field.values)

@@ -23,24 +23,45 @@ def read_document(path: PathLike, display_name: str | None = None) -> TomlDocume
         if target.is_dir():
             raise IsADirectoryError(name)
         if target.stat().st_size > MAX_FILE_BYTES:
-            raise KinerjaError([Diagnostic(
-                "KR100", f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB",
-                Location(name), "a catalogue or data file should be a few kilobytes",
-            )])
+            raise KinerjaError(
+                [
+                    Diagnostic(
+                        "KR100",
+                        f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB",
+                        Location(name),
+                        "a catalogue or data file should be a few kilobytes",
+                    )
+                ]
+            )
         raw = target.read_bytes()
     except KinerjaError:
         raise
     except IsADirectoryError:
-        raise KinerjaError([Diagnostic(
-            "KR100", "is a directory, not a TOML file", Location(name),
-            "pass a .toml file (or use --catalog DIR for a directory of catalogues)",
-        )]) from None
+        raise KinerjaError(
+            [
+                Diagnostic(
+                    "KR100",
+                    "is a directory, not a TOML file",
+                    Location(name),
+                    "pass a .toml file (or use --catalog DIR for a directory of catalogues)",
+                )
+            ]
+        ) from None
     except FileNotFoundError:
-        raise KinerjaError([Diagnostic(
-            "KR100", "file not found", Location(name), "check the path and the current directory",
-        )]) from None
+        raise KinerjaError(
+            [
+                Diagnostic(
+                    "KR100",
+                    "file not found",
+                    Location(name),
+                    "check the path and the current directory",
+                )
+            ]
+        ) from None
     except OSError as error:
-        raise KinerjaError([Diagnostic("KR100", f"cannot read file: {error.strerror}", Location(name))]) from None
+        raise KinerjaError(
+            [Diagnostic("KR100", f"cannot read file: {error.strerror}", Location(name))]
+        ) from None
     return parse_document(raw, name)
 
 
@@ -51,7 +72,10 @@ def parse_document(raw: bytes, name: str) -> TomlDocument:
     except TomlSyntaxError as error:
         code = "KR102" if "UTF-8" in error.message else "KR101"
         hint = (
-            "save the file as UTF-8 text" if code == "KR102"
+            "save the file as UTF-8 text"
+            if code == "KR102"
             else "see https://toml.io for the syntax; check quotes, brackets and '=' signs"
         )
-        raise KinerjaError([Diagnostic(code, error.message, Location(name, error.line, error.col), hint)]) from None
+        raise KinerjaError(
+            [Diagnostic(code, error.message, Location(name, error.line, error.col), hint)]
+        ) from None

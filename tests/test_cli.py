@@ -35,7 +35,16 @@ def test_evaluate_json_bapas_acceptance(capsys):
     assert [(s["id"], s["capaian"]) for s in report["sasaran"]] == [("SK1", 101.5), ("SK2", 100)]
     assert report["overall"] == 100.38
     first = report["indicators"][0]
-    assert set(first) >= {"id", "sasaran", "target", "realisasi", "capaian", "status", "na_reason", "derivation"}
+    assert set(first) >= {
+        "id",
+        "sasaran",
+        "target",
+        "realisasi",
+        "capaian",
+        "status",
+        "na_reason",
+        "derivation",
+    }
     assert first["derivation"]["text"][0] == "Realisasi: A / B × 100% = 629 / 1277 × 100% = 49,26%"
     assert first["derivation"]["inputs"] == {"A": 629, "B": 1277}
 
@@ -47,7 +56,10 @@ def test_evaluate_json_lpka_na_and_kepatuhan(capsys):
     assert by_id["gangguan_mental_tertangani"]["realisasi"] is None
     assert by_id["gangguan_mental_tertangani"]["capaian"] is None
     assert by_id["gangguan_mental_tertangani"]["na_reason"] == "tidak ada populasi (B = 0)"
-    assert (by_id["kepatuhan_disiplin"]["realisasi"], by_id["kepatuhan_disiplin"]["capaian"]) == (85, 100)
+    assert (by_id["kepatuhan_disiplin"]["realisasi"], by_id["kepatuhan_disiplin"]["capaian"]) == (
+        85,
+        100,
+    )
     assert by_id["hak_pengasuhan"]["capaian"] == 107  # whole percents for LPKA
 
 
@@ -73,7 +85,12 @@ def test_evaluate_csv(capsys):
     indicators = [r for r in rows if r["record"] == "indicator"]
     assert len(indicators) == 20
     food = next(r for r in indicators if r["id"] == "layanan_makanan")
-    assert (food["target"], food["realisasi"], food["capaian"], food["status"]) == ("80", "100", "125", "tercapai")
+    assert (food["target"], food["realisasi"], food["capaian"], food["status"]) == (
+        "80",
+        "100",
+        "125",
+        "tercapai",
+    )
     assert [r["capaian"] for r in rows if r["record"] == "sasaran"] == ["116", "109", "117", "100"]
 
 
@@ -117,13 +134,15 @@ def test_usage_error_exits_2(capsys):
 def test_python_dash_m_works():
     result = subprocess.run(
         [sys.executable, "-m", "kinerja_rules", "evaluate", BAPAS, "--format", "json"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["overall"] == 100.38
 
 
-# --- catalogues added without code changes ---------------------------------------------------------
+# --- catalogues added without code changes -------------------------------------------------------
 
 NEW_INDICATOR = textwrap.dedent(
     """
@@ -149,9 +168,14 @@ def test_copied_catalogue_with_an_added_indicator(capsys, tmp_path):
     text = (CATALOG / "2023" / "bapas.toml").read_text(encoding="utf-8")
     (catalogs / "bapas.toml").write_text(text + NEW_INDICATOR, encoding="utf-8")
     data = tmp_path / "bapas.toml"
-    data.write_text(Path(BAPAS).read_text(encoding="utf-8") + "\n[indicators.litmas_tepat_waktu]\nA = 171\nB = 180\n",
-                    encoding="utf-8")
-    code, out, err = run(capsys, "evaluate", str(data), "--catalog", str(catalogs), "--format", "json")
+    data.write_text(
+        Path(BAPAS).read_text(encoding="utf-8")
+        + "\n[indicators.litmas_tepat_waktu]\nA = 171\nB = 180\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "evaluate", str(data), "--catalog", str(catalogs), "--format", "json"
+    )
     assert code == 0, err
     report = json.loads(out)
     new = next(i for i in report["indicators"] if i["id"] == "litmas_tepat_waktu")
@@ -165,8 +189,9 @@ def test_copied_catalogue_with_an_added_indicator(capsys, tmp_path):
 def test_made_up_unit_type_for_2024_needs_only_toml(capsys, tmp_path):
     catalogs = tmp_path / "catalogs" / "2024"
     catalogs.mkdir(parents=True)
-    (catalogs / "rupbasan.toml").write_text(textwrap.dedent(
-        """\
+    (catalogs / "rupbasan.toml").write_text(
+        textwrap.dedent(
+            """\
         year = 2024
         unit_type = "rupbasan"
         title = "Rupbasan 2024"
@@ -200,10 +225,14 @@ def test_made_up_unit_type_for_2024_needs_only_toml(capsys, tmp_path):
         [indicator.inputs]
         A = "Jumlah basan yang rusak"
         B = "Jumlah basan"
-        """), encoding="utf-8")
+        """
+        ),
+        encoding="utf-8",
+    )
     data = tmp_path / "rupbasan.toml"
-    data.write_text(textwrap.dedent(
-        """\
+    data.write_text(
+        textwrap.dedent(
+            """\
         unit = "Rupbasan Uji"
         unit_type = "rupbasan"
         year = 2024
@@ -213,11 +242,19 @@ def test_made_up_unit_type_for_2024_needs_only_toml(capsys, tmp_path):
         [indicators.basan_rusak]
         A = 4
         B = 80
-        """), encoding="utf-8")
-    code, out, err = run(capsys, "evaluate", str(data), "--catalog", str(tmp_path / "catalogs"), "--format", "json")
+        """
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        capsys, "evaluate", str(data), "--catalog", str(tmp_path / "catalogs"), "--format", "json"
+    )
     assert code == 0, err
     report = json.loads(out)
     # 60/80 = 75% of a 75% target = 100%; 4/80 = 5% damaged against a 10% ceiling, lower is
     # better: (2 x 10 - 5) / 10 = 150%. Mean 125%.
-    assert [(i["realisasi"], i["capaian"]) for i in report["indicators"]] == [(75.0, 100.0), (5.0, 150.0)]
+    assert [(i["realisasi"], i["capaian"]) for i in report["indicators"]] == [
+        (75.0, 100.0),
+        (5.0, 150.0),
+    ]
     assert report["overall"] == 125.0

@@ -74,15 +74,20 @@ def build_wheel(directory: Path) -> Path:
     files = {
         "kinerja_tiny/__init__.py": PLUGIN,
         "kinerja_tiny/rutan-2024.toml": CATALOGUE,
-        "kinerja_tiny-0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: kinerja-tiny\nVersion: 0.1\n",
+        "kinerja_tiny-0.1.dist-info/METADATA": (
+            "Metadata-Version: 2.1\nName: kinerja-tiny\nVersion: 0.1\n"
+        ),
         "kinerja_tiny-0.1.dist-info/WHEEL": (
-            "Wheel-Version: 1.0\nGenerator: kinerja-rules-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+            "Wheel-Version: 1.0\nGenerator: kinerja-rules-tests\n"
+            "Root-Is-Purelib: true\nTag: py3-none-any\n"
         ),
         "kinerja_tiny-0.1.dist-info/entry_points.txt": "[kinerja_rules]\ntiny = kinerja_tiny\n",
     }
     record = []
     for name, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        digest = (
+            base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        )
         record.append(f"{name},sha256={digest},{len(text.encode())}")
     record.append("kinerja_tiny-0.1.dist-info/RECORD,,")
     files["kinerja_tiny-0.1.dist-info/RECORD"] = "\n".join(record) + "\n"
@@ -98,24 +103,46 @@ def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("tiny")
     target = root / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-         "--target", str(target), str(build_wheel(root))],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(target),
+            str(build_wheel(root)),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return target
 
 
 def run(site: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])),
+    )
     return subprocess.run(
-        [sys.executable, "-m", "kinerja_rules", *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "kinerja_rules", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
 def test_installed_plugin_is_listed(site):
     result = run(site, "plugins")
     assert result.returncode == 0, result.stderr
-    assert "tiny (kinerja_tiny): kinerja_catalogues, kinerja_formula_functions, kinerja_not_applicable" in result.stdout
+    assert (
+        "tiny (kinerja_tiny): kinerja_catalogues, kinerja_formula_functions, kinerja_not_applicable"
+        in result.stdout
+    )
     assert "rutan 2024: 1 indicators, from plugin tiny" in result.stdout
     assert "Formula functions: min, max, abs, persen" in result.stdout
 
@@ -123,7 +150,8 @@ def test_installed_plugin_is_listed(site):
 def test_installed_plugin_evaluates(site, tmp_path):
     data = tmp_path / "rutan.toml"
     data.write_text(
-        'unit = "Rutan Uji"\nunit_type = "rutan"\nyear = 2024\n[indicators.layanan_tahanan]\nA = 45\nB = 50\n',
+        'unit = "Rutan Uji"\nunit_type = "rutan"\nyear = 2024\n'
+        "[indicators.layanan_tahanan]\nA = 45\nB = 50\n",
         encoding="utf-8",
     )
     result = run(site, "evaluate", str(data), "--format", "json")
@@ -133,4 +161,7 @@ def test_installed_plugin_evaluates(site, tmp_path):
     data.write_text(data.read_text().replace("A = 45\nB = 50", "A = 0\nB = 0"), encoding="utf-8")
     result = run(site, "evaluate", str(data), "--format", "json")
     [indicator] = json.loads(result.stdout)["indicators"]
-    assert (indicator["status"], indicator["na_reason"]) == ("tidak dapat diukur", "tidak ada tahanan")
+    assert (indicator["status"], indicator["na_reason"]) == (
+        "tidak dapat diukur",
+        "tidak ada tahanan",
+    )

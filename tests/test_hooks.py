@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from kinerja_rules import Engine, KinerjaError, NotMeasurable, PluginError, Status, hookimpl, hookspecs
+from kinerja_rules import (
+    Engine,
+    KinerjaError,
+    NotMeasurable,
+    PluginError,
+    Status,
+    hookimpl,
+    hookspecs,
+)
 
 CATALOGUE = textwrap.dedent(
     """\
@@ -58,7 +66,11 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_every_hook_is_documented_and_tested():
-    hooks = [name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("kinerja_")]
+    hooks = [
+        name
+        for name, _ in inspect.getmembers(hookspecs, inspect.isfunction)
+        if name.startswith("kinerja_")
+    ]
     assert hooks, "no hooks found"
     tests = set(re.findall(r"^def (test_hook_\w+)\(", Path(__file__).read_text(), flags=re.M))
     for name in hooks:
@@ -69,7 +81,10 @@ def test_every_hook_is_documented_and_tested():
 
 
 def test_hook_kinerja_catalogues(tmp_path):
-    first = write(tmp_path / "a" / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"))
+    first = write(
+        tmp_path / "a" / "rutan.toml",
+        CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"),
+    )
     # A second file for the same unit type and year, from the same plugin, is merged.
     second = write(
         tmp_path / "b" / "rutan-extra.toml",
@@ -85,7 +100,9 @@ def test_hook_kinerja_catalogues(tmp_path):
     catalogue = engine.catalogue("rutan", 2024)
     assert [i.id for i in catalogue.indicators] == ["layanan", "layanan_lain"]
     assert engine.catalogues.origins[("rutan", 2024)].startswith("plugin ")
-    report = engine.evaluate_file(write(tmp_path / "data.toml", DATA.format(indicator_id="layanan", a=3, b=4)))
+    report = engine.evaluate_file(
+        write(tmp_path / "data.toml", DATA.format(indicator_id="layanan", a=3, b=4))
+    )
     assert report.indicator("layanan").realisasi.shown == Decimal("75.00")  # 3/4
 
     class Clashing:
@@ -100,7 +117,9 @@ def test_hook_kinerja_catalogues(tmp_path):
 
 
 def test_hook_kinerja_not_applicable(tmp_path):
-    path = write(tmp_path / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"))
+    path = write(
+        tmp_path / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="A / B * 100")
+    )
     seen = []
 
     class Silent:
@@ -121,19 +140,27 @@ def test_hook_kinerja_not_applicable(tmp_path):
             return None
 
     engine = Engine.create(entry_points=False, plugins=[Silent(), SmallSample()])
-    small = engine.evaluate_file(write(tmp_path / "small.toml", DATA.format(indicator_id="layanan", a=3, b=4)))
+    small = engine.evaluate_file(
+        write(tmp_path / "small.toml", DATA.format(indicator_id="layanan", a=3, b=4))
+    )
     result = small.indicator("layanan")
     assert (result.status, result.na_reason, result.realisasi) == (
-        Status.TIDAK_DAPAT_DIUKUR, "sampel terlalu kecil (B < 5)", None
+        Status.TIDAK_DAPAT_DIUKUR,
+        "sampel terlalu kecil (B < 5)",
+        None,
     )
     assert seen == []  # firstresult: the first plugin to answer stops the call
-    large = engine.evaluate_file(write(tmp_path / "large.toml", DATA.format(indicator_id="layanan", a=9, b=10)))
+    large = engine.evaluate_file(
+        write(tmp_path / "large.toml", DATA.format(indicator_id="layanan", a=9, b=10))
+    )
     assert large.indicator("layanan").realisasi.shown == Decimal("90.00")
     assert seen == [("rutan", "layanan", {"A": Decimal(9), "B": Decimal(10)})]
 
 
 def test_hook_kinerja_formula_functions(tmp_path):
-    path = write(tmp_path / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="persen(A, B)"))
+    path = write(
+        tmp_path / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="persen(A, B)")
+    )
 
     def persen(part: Decimal, whole: Decimal) -> Decimal:
         if whole == 0:
@@ -150,9 +177,13 @@ def test_hook_kinerja_formula_functions(tmp_path):
             return {"persen": persen}
 
     engine = Engine.create(entry_points=False, plugins=[Functions()])
-    report = engine.evaluate_file(write(tmp_path / "d.toml", DATA.format(indicator_id="layanan", a=1, b=8)))
+    report = engine.evaluate_file(
+        write(tmp_path / "d.toml", DATA.format(indicator_id="layanan", a=1, b=8))
+    )
     assert report.indicator("layanan").realisasi.exact == Decimal("12.5")  # 1 x 100 / 8
-    empty = engine.evaluate_file(write(tmp_path / "e.toml", DATA.format(indicator_id="layanan", a=0, b=0)))
+    empty = engine.evaluate_file(
+        write(tmp_path / "e.toml", DATA.format(indicator_id="layanan", a=0, b=0))
+    )
     assert empty.indicator("layanan").na_reason == "tidak ada tahanan"
 
     # Without the plugin the catalogue is refused: formulas get exactly the registered functions.
@@ -184,7 +215,9 @@ def test_hook_kinerja_formula_functions(tmp_path):
 
     engine = Engine.create(entry_points=False, plugins=[Floaty()])
     with pytest.raises(PluginError, match=r"persen\(\) returned float"):
-        engine.evaluate_file(write(tmp_path / "f.toml", DATA.format(indicator_id="layanan", a=1, b=8)))
+        engine.evaluate_file(
+            write(tmp_path / "f.toml", DATA.format(indicator_id="layanan", a=1, b=8))
+        )
 
 
 def test_builtin_plugins_use_the_hooks():
@@ -198,11 +231,15 @@ def test_builtin_plugins_use_the_hooks():
 
 
 def test_bapas_unit_count_without_target_is_not_applicable(tmp_path):
-    text = (Path(__file__).parent.parent / "indicator_catalog" / "2023" / "bapas.toml").read_text(encoding="utf-8")
+    text = (Path(__file__).parent.parent / "indicator_catalog" / "2023" / "bapas.toml").read_text(
+        encoding="utf-8"
+    )
     # A year in which no vehicle is planned: the PK sets a 0 Unit target.
     write(tmp_path / "bapas.toml", text.replace("target = 10\n", "target = 0\n"))
     engine = Engine.create([tmp_path], entry_points=False)
-    report = engine.evaluate_file(Path(__file__).parent.parent / "examples" / "2023" / "bapas-lahat.toml")
+    report = engine.evaluate_file(
+        Path(__file__).parent.parent / "examples" / "2023" / "bapas-lahat.toml"
+    )
     result = report.indicator("kendaraan_bermotor")
     assert result.status is Status.TIDAK_DAPAT_DIUKUR
     assert result.na_reason == "tidak ada target Unit tahun 2023"

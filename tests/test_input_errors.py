@@ -62,19 +62,62 @@ def test_the_good_catalogue_loads(tmp_path):
 @pytest.mark.parametrize(
     "old, new, code, field, message, hint",
     [
-        ('formula = "A / B * 100"', 'formulla = "A / B * 100"', "KR201", "indicator[0].formulla",
-         "unknown key 'formulla'", "did you mean 'formula'?"),
-        ('formula = "A / B * 100"', 'formulla = "A / B * 100"', "KR202", "indicator[0]",
-         "missing required key 'formula'", "add formula ="),
-        ("target = 80", 'target = "80%"', "KR203", "indicator[0].target", "expected number, found string", None),
-        ('rounding = "half_up"', 'rounding = "halfup"', "KR204", "policy.rounding",
-         "'halfup' is not one of", 'did you mean "half_up"?'),
-        ('sasaran = "S1"', 'sasaran = "S2"', "KR206", "indicator[0].sasaran",
-         "sasaran 'S2' is not declared", "declared: S1"),
-        ('A = "bagian"', 'realisasi = "bagian"', "KR204", "indicator[0].inputs.realisasi",
-         "cannot be an input name", None),
-        ('formula = "A / B * 100"', 'formula = "A / C * 100"', "KR303", "indicator[0].formula",
-         "'C' is not a declared input", "declare C under [indicator.inputs]"),
+        (
+            'formula = "A / B * 100"',
+            'formulla = "A / B * 100"',
+            "KR201",
+            "indicator[0].formulla",
+            "unknown key 'formulla'",
+            "did you mean 'formula'?",
+        ),
+        (
+            'formula = "A / B * 100"',
+            'formulla = "A / B * 100"',
+            "KR202",
+            "indicator[0]",
+            "missing required key 'formula'",
+            "add formula =",
+        ),
+        (
+            "target = 80",
+            'target = "80%"',
+            "KR203",
+            "indicator[0].target",
+            "expected number, found string",
+            None,
+        ),
+        (
+            'rounding = "half_up"',
+            'rounding = "halfup"',
+            "KR204",
+            "policy.rounding",
+            "'halfup' is not one of",
+            'did you mean "half_up"?',
+        ),
+        (
+            'sasaran = "S1"',
+            'sasaran = "S2"',
+            "KR206",
+            "indicator[0].sasaran",
+            "sasaran 'S2' is not declared",
+            "declared: S1",
+        ),
+        (
+            'A = "bagian"',
+            'realisasi = "bagian"',
+            "KR204",
+            "indicator[0].inputs.realisasi",
+            "cannot be an input name",
+            None,
+        ),
+        (
+            'formula = "A / B * 100"',
+            'formula = "A / C * 100"',
+            "KR303",
+            "indicator[0].formula",
+            "'C' is not a declared input",
+            "declare C under [indicator.inputs]",
+        ),
         ("year = 2024", "year = 2024.5", "KR203", "year", "expected integer, found number", None),
     ],
 )
@@ -104,7 +147,7 @@ def test_toml_syntax_error_has_line_and_column(tmp_path):
 
 
 def test_duplicate_indicator_id(tmp_path):
-    second = GOOD[GOOD.index("[[indicator]]"):]
+    second = GOOD[GOOD.index("[[indicator]]") :]
     text = GOOD + "\n" + second
     diagnostics = load_catalogue_text(tmp_path, text)
     [diagnostic] = [d for d in diagnostics if d.code == "KR205"]
@@ -121,7 +164,9 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 def test_split_catalogue_with_clashing_policy(tmp_path):
     (tmp_path / "a.toml").write_text(GOOD, encoding="utf-8")
-    other = GOOD.replace("decimals = 2", "decimals = 0").replace('id = "rasio"', 'id = "rasio_lain"')
+    other = GOOD.replace("decimals = 2", "decimals = 0").replace(
+        'id = "rasio"', 'id = "rasio_lain"'
+    )
     (tmp_path / "b.toml").write_text(other, encoding="utf-8")
     with pytest.raises(KinerjaError) as caught:
         Engine.create([tmp_path], entry_points=False)
@@ -168,16 +213,45 @@ def load_data_text(engine, tmp_path, text):
 @pytest.mark.parametrize(
     "old, new, code, fragment, line_fragment",
     [
-        ("[indicators.klien_bekerja]", "[indicators.klien_kerja]", "KR401",
-         "'klien_kerja' is not an indicator", "[indicators.klien_kerja]"),
-        ("A = 629\n", "", "KR402", "missing input A for klien_bekerja", "[indicators.klien_bekerja]"),
+        (
+            "[indicators.klien_bekerja]",
+            "[indicators.klien_kerja]",
+            "KR401",
+            "'klien_kerja' is not an indicator",
+            "[indicators.klien_kerja]",
+        ),
+        (
+            "A = 629\n",
+            "",
+            "KR402",
+            "missing input A for klien_bekerja",
+            "[indicators.klien_bekerja]",
+        ),
         ("A = 629", "A = -1", "KR403", "A = -1 is negative", "A = -1"),
         ("A = 629", 'A = "629"', "KR404", "A must be a number, found string", 'A = "629"'),
         ("A = 629", "A = 62.9", "KR407", "A = 62.9 is not a whole number", "A = 62.9"),
         ("A = 629", "C = 629", "KR406", "'C' is not an input of klien_bekerja", "C = 629"),
-        ("year = 2023", "year = 2031", "KR405", "no catalogue for unit type 'bapas' and year 2031", "unit_type"),
-        ("A = 629", "A = 629\nrealisasi = 49", "KR204", "either the inputs, or realisasi", "[indicators.klien_bekerja]"),
-        ('unit = "Bapas Kelas II Lahat"', 'unit_name = "Bapas"', "KR201", "unknown key 'unit_name'", "unit_name"),
+        (
+            "year = 2023",
+            "year = 2031",
+            "KR405",
+            "no catalogue for unit type 'bapas' and year 2031",
+            "unit_type",
+        ),
+        (
+            "A = 629",
+            "A = 629\nrealisasi = 49",
+            "KR204",
+            "either the inputs, or realisasi",
+            "[indicators.klien_bekerja]",
+        ),
+        (
+            'unit = "Bapas Kelas II Lahat"',
+            'unit_name = "Bapas"',
+            "KR201",
+            "unknown key 'unit_name'",
+            "unit_name",
+        ),
     ],
 )
 def test_data_mistakes_are_located(engine, tmp_path, old, new, code, fragment, line_fragment):
@@ -201,7 +275,11 @@ def test_missing_indicator_in_data_is_not_applicable(engine, tmp_path):
     path = tmp_path / "data.toml"
     path.write_text(text, encoding="utf-8")
     result = engine.evaluate_file(path).indicator("gedung_bangunan")
-    assert (result.realisasi, result.capaian, result.na_reason) == (None, None, "tidak ada data realisasi")
+    assert (result.realisasi, result.capaian, result.na_reason) == (
+        None,
+        None,
+        "tidak ada data realisasi",
+    )
 
 
 def test_data_file_problems(engine, tmp_path):
@@ -215,5 +293,8 @@ def test_bundled_catalogues_are_clean():
     """Every bundled catalogue loads (this is also what CI would catch first)."""
     engine = Engine.create([CATALOG], entry_points=False)
     assert {(c.unit_type, c.year) for c in engine.catalogues} == {
-        ("lpka", 2022), ("lpka", 2023), ("bapas", 2022), ("bapas", 2023)
+        ("lpka", 2022),
+        ("lpka", 2023),
+        ("bapas", 2022),
+        ("bapas", 2023),
     }

@@ -79,7 +79,9 @@ CAPAIAN = {
     "lower_inverse": compile_formula("T / R * 100", frozenset("RT"), default_functions()),
 }
 PERCENT = st.decimals(min_value=0, max_value=1000, places=4, allow_nan=False, allow_infinity=False)
-TARGET = st.decimals(min_value=Decimal("0.01"), max_value=1000, places=2, allow_nan=False, allow_infinity=False)
+TARGET = st.decimals(
+    min_value=Decimal("0.01"), max_value=1000, places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @given(r1=PERCENT, r2=PERCENT, target=TARGET)
@@ -120,7 +122,9 @@ def reference_round(value: Fraction, places: int, mode: str) -> Fraction:
 
 
 @given(
-    a=COUNTS, b=POSITIVE, places=st.integers(min_value=0, max_value=4),
+    a=COUNTS,
+    b=POSITIVE,
+    places=st.integers(min_value=0, max_value=4),
     mode=st.sampled_from(sorted(ROUNDING_MODES)),
 )
 def test_shown_value_is_the_exact_value_rounded_by_the_rule(a, b, places, mode):
@@ -142,9 +146,15 @@ def test_not_applicable_never_becomes_a_number(engine, a, b, c, d):
         "gangguan_mental_tertangani": {"A": min(c, d), "B": d},
     }
     data = UnitData(
-        "uji", "lpka", 2023,
-        {key: DataEntry(key, {k: Decimal(v) for k, v in inputs.items()}, None, None, None, Location("uji"))
-         for key, inputs in entries.items()},
+        "uji",
+        "lpka",
+        2023,
+        {
+            key: DataEntry(
+                key, {k: Decimal(v) for k, v in inputs.items()}, None, None, None, Location("uji")
+            )
+            for key, inputs in entries.items()
+        },
         "uji.toml",
     )
     report = evaluate(catalogue, data, engine._not_applicable)
@@ -154,7 +164,9 @@ def test_not_applicable_never_becomes_a_number(engine, a, b, c, d):
         else:
             assert result.capaian is not None and result.na_reason is None
     sk1 = report.sasaran[0]
-    measured = [r.capaian.exact for r in report.indicators if r.indicator.sasaran == "SK1" and r.capaian]
+    measured = [
+        r.capaian.exact for r in report.indicators if r.indicator.sasaran == "SK1" and r.capaian
+    ]
     if measured:
         expected = sum(Fraction(value) for value in measured) / len(measured)
         assert abs(Fraction(sk1.capaian.exact) - expected) < Fraction(1, 10**40)
@@ -163,4 +175,6 @@ def test_not_applicable_never_becomes_a_number(engine, a, b, c, d):
     if b == 0:
         assert report.indicator("layanan_makanan").status is Status.TIDAK_DAPAT_DIUKUR
     if b == 0 and d == 0:
-        assert report.indicator("penanganan_hiv_tb").na_reason == "tidak ada populasi (B = 0, D = 0)"
+        assert (
+            report.indicator("penanganan_hiv_tb").na_reason == "tidak ada populasi (B = 0, D = 0)"
+        )

@@ -42,7 +42,9 @@ def test_bapas_2023_service_indicators(bapas_2023, indicator_id, realisasi, capa
 def test_bapas_2023_nine_management_indicators_are_100(bapas_2023):
     management = [r for r in bapas_2023.indicators if r.indicator.sasaran == "SK2"]
     # Tabel III.2: 1 Layanan x5, 10, 54, 52, 1 Unit, each against the same target.
-    assert [r.realisasi.shown for r in management] == [Decimal(n) for n in (1, 1, 1, 1, 1, 10, 54, 52, 1)]
+    assert [r.realisasi.shown for r in management] == [
+        Decimal(n) for n in (1, 1, 1, 1, 1, 10, 54, 52, 1)
+    ]
     assert [r.capaian.shown for r in management] == [Decimal("100.00")] * 9
     assert all(r.status is Status.TERCAPAI for r in management)
 
@@ -53,9 +55,13 @@ def test_bapas_2023_sasaran_roll_up(bapas_2023):
     # From the exact capaian: (82,0934… + 110,7764… + 111,6366…) / 3 = 101,5021… -> 101,50.
     assert sk1.capaian.shown == Decimal("101.50")
     assert sk2.capaian.shown == Decimal("100.00")
-    exact = sum(
-        Fraction(a, b) * 100 / t * 100 for a, b, t in ((629, 1277, 60), (92, 151, 55), (59, 151, 35))
-    ) / 3
+    exact = (
+        sum(
+            Fraction(a, b) * 100 / t * 100
+            for a, b, t in ((629, 1277, 60), (92, 151, 55), (59, 151, 35))
+        )
+        / 3
+    )
     assert abs(Fraction(sk1.capaian.exact) - exact) < Fraction(1, 10**40)
 
 
@@ -68,7 +74,9 @@ def test_bapas_2023_overall_mean(bapas_2023):
 
 def test_bapas_policy_capaian_from_shown_realisasi(engine, tmp_path):
     """The other policy, applied to every indicator alike: 82,10 and 111,63."""
-    text = (EXAMPLES.parent / "indicator_catalog" / "2023" / "bapas.toml").read_text(encoding="utf-8")
+    text = (EXAMPLES.parent / "indicator_catalog" / "2023" / "bapas.toml").read_text(
+        encoding="utf-8"
+    )
     (tmp_path / "bapas.toml").write_text(
         text.replace('capaian_from = "exact"', 'capaian_from = "shown"'), encoding="utf-8"
     )
@@ -76,10 +84,12 @@ def test_bapas_policy_capaian_from_shown_realisasi(engine, tmp_path):
 
     shown_engine = Engine.create([tmp_path], entry_points=False)
     report = shown_engine.evaluate_file(EXAMPLES / "2023" / "bapas-lahat.toml")
-    # 49,26 / 60 = 82,1000 -> 82,10;  60,93 / 55 = 110,7818… -> 110,78;  39,07 / 35 = 111,6285… -> 111,63
-    assert [report.indicator(i).capaian.shown for i in ("klien_bekerja", "anak_putusan_pidana_penjara", "klien_anak_pendidikan")] == [
-        Decimal("82.10"), Decimal("110.78"), Decimal("111.63")
-    ]
+    # 49,26 / 60 = 82,1000 -> 82,10;  60,93 / 55 = 110,7818… -> 110,78;
+    # 39,07 / 35 = 111,6285… -> 111,63
+    assert [
+        report.indicator(i).capaian.shown
+        for i in ("klien_bekerja", "anak_putusan_pidana_penjara", "klien_anak_pendidikan")
+    ] == [Decimal("82.10"), Decimal("110.78"), Decimal("111.63")]
 
 
 # --- LPKA Kelas II Pangkalpinang 2023 (Tabel II and Bab III A) -----------------------------------
@@ -104,7 +114,12 @@ def test_lpka_2023_measured_indicators(lpka_2023, indicator_id, realisasi, capai
 
 @pytest.mark.parametrize(
     "indicator_id",
-    ["gangguan_mental_tertangani", "disabilitas_layanan_kesehatan", "penanganan_hiv_tb", "pengaduan_ditindaklanjuti"],
+    [
+        "gangguan_mental_tertangani",
+        "disabilitas_layanan_kesehatan",
+        "penanganan_hiv_tb",
+        "pengaduan_ditindaklanjuti",
+    ],
 )
 def test_lpka_2023_zero_over_zero_is_not_applicable(lpka_2023, indicator_id):
     """The report printed these 0/0 ratios as 0%; they cannot be measured."""
@@ -115,7 +130,8 @@ def test_lpka_2023_zero_over_zero_is_not_applicable(lpka_2023, indicator_id):
 
 
 def test_lpka_2023_kepatuhan_is_compliance(lpka_2023):
-    """2 of 13 offenders repeated: compliance (13 - 2) / 13 = 84,6% -> 85%; 84,6/85 = 99,5% -> 100%."""
+    """2 of 13 offenders repeated: compliance (13 - 2) / 13 = 84,6% -> 85%;
+    84,6 / 85 = 99,5% -> 100%."""
     result = lpka_2023.indicator("kepatuhan_disiplin")
     assert result.realisasi.shown == 85 and result.capaian.shown == 100
     assert Fraction(result.realisasi.exact).limit_denominator(10**6) == Fraction(1100, 13)
@@ -139,17 +155,23 @@ def test_lpka_2023_na_indicators_are_left_out_of_sasaran_means(lpka_2023):
 def test_lpka_2023_management_indicators(lpka_2023):
     management = [r for r in lpka_2023.indicators if r.indicator.sasaran == "SK4"]
     assert [(r.realisasi.shown, r.capaian.shown) for r in management] == [
-        (1, 100), (1, 100), (1, 100), (1, 100), (1, 100), (4, 100), (6, 100)
+        (1, 100),
+        (1, 100),
+        (1, 100),
+        (1, 100),
+        (1, 100),
+        (4, 100),
+        (6, 100),
     ]
 
 
 def test_lpka_2023_anggaran_from_the_pk(lpka_2023):
-    # Tabel I attaches Rp 253.250.000 to layanan makanan and Rp 4.098.749.000 to layanan perkantoran.
+    # Tabel I attaches Rp 253.250.000 to layanan makanan, Rp 4.098.749.000 to layanan perkantoran.
     assert lpka_2023.indicator("layanan_makanan").indicator.anggaran == 253_250_000
     assert lpka_2023.indicator("layanan_perkantoran").indicator.anggaran == 4_098_749_000
 
 
-# --- the 2022 comparison columns -------------------------------------------------------------------
+# --- the 2022 comparison columns ----------------------------------------------------------------
 
 
 def test_lpka_2022_columns_truncate(engine):
@@ -157,8 +179,12 @@ def test_lpka_2022_columns_truncate(engine):
     # Printed 2022 capaian: 133, 107, 133, 100, 111, 142 (kamtib), 142 (pemulihan): with the
     # Renstra 2022 targets 75, 93, 75, 100, 80, 70, 70 these are truncations (100/93 = 107,5).
     expected = {
-        "layanan_makanan": 133, "layanan_kesehatan_preventif": 107, "keterampilan_bersertifikat": 133,
-        "hak_integrasi": 100, "hak_pengasuhan": 111, "gangguan_kamtib_dicegah": 142,
+        "layanan_makanan": 133,
+        "layanan_kesehatan_preventif": 107,
+        "keterampilan_bersertifikat": 133,
+        "hak_integrasi": 100,
+        "hak_pengasuhan": 111,
+        "gangguan_kamtib_dicegah": 142,
         "pemulihan_keamanan": 142,
     }
     assert {i: report.indicator(i).capaian.shown for i in expected} == expected
@@ -171,6 +197,8 @@ def test_bapas_2022_comparison_columns(engine):
     report = engine.evaluate_file(EXAMPLES / "2022" / "bapas-lahat.toml")
     # Tabel III.4/7/10: targets 50, 60, 30; realisasi 50, 60, 30; capaian 100% each.
     assert [(r.target, r.realisasi.shown, r.capaian.shown) for r in report.indicators[:3]] == [
-        (50, 50, 100), (60, 60, 100), (30, 30, 100)
+        (50, 50, 100),
+        (60, 60, 100),
+        (30, 30, 100),
     ]
     assert len(report.indicators) == 7  # 3 service + 4 management IKK in 2022
