@@ -242,7 +242,8 @@ class _Builder:
                 value=True,
             )
         inputs = self.inputs((*path, "inputs"), table["inputs"])
-        formula = self.formula((*path, "formula"), table["formula"], {spec.name for spec in inputs})
+        names = {spec.name for spec in inputs}
+        formula = self.formula((*path, "formula"), table["formula"], names, owner=table["id"])
         if formula is None:
             return None
         target = table.get("target")
@@ -278,15 +279,14 @@ class _Builder:
                 specs.append(InputSpec(name, value["description"], value.get("kind", "count")))
         return specs
 
-    def formula(self, path: Path, text: str, names: set[str]):
+    def formula(self, path: Path, text: str, names: set[str], owner: str | None = None):
+        """Compile a formula once; on failure record a diagnostic naming its indicator."""
         try:
             return compile_formula(text, frozenset(names), self.functions)
         except FormulaError as error:
-            self.diagnostics.append(
-                Diagnostic(
-                    error.code, error.message, self.formula_location(path, error.offset), error.hint
-                )
-            )
+            message = f"indicator '{owner}': {error.message}" if owner else error.message
+            location = self.formula_location(path, error.offset)
+            self.diagnostics.append(Diagnostic(error.code, message, location, error.hint))
             return None
 
     def formula_location(self, path: Path, offset: int) -> Location:

@@ -49,7 +49,11 @@ def create_plugin_manager(
     for name, module in BUILTIN_PLUGINS.items():
         manager.register(importlib.import_module(module), name=name)
     if entry_points:
-        manager.load_setuptools_entrypoints(hookspecs.PROJECT)
+        try:
+            manager.load_setuptools_entrypoints(hookspecs.PROJECT)
+        except Exception as error:  # a broken third-party package must not look like our crash
+            message = f"cannot load a '{hookspecs.PROJECT}' entry point: {error!r}"
+            raise PluginError(message) from error
     for plugin in plugins:
         manager.register(plugin)
     return manager

@@ -158,6 +158,7 @@ def test_hostile_formulas_are_refused_when_the_catalogue_loads(tmp_path, formula
     assert diagnostic.location.field == "indicator[0].formula"
     assert diagnostic.location.line == 16  # the formula's line in CATALOGUE
     assert diagnostic.code in {"KR302", "KR304", "KR305"}
+    assert diagnostic.message.startswith("indicator 'jahat': ")
     assert elapsed < 5  # refused, not evaluated: never a hang (generous bound for slow CI)
 
 
@@ -170,3 +171,17 @@ def test_formula_error_column_points_into_the_formula(tmp_path):
     assert (diagnostic.location.line, diagnostic.location.col) == (16, 20)
     assert diagnostic.code == "KR303"
     assert "declare X under [indicator.inputs]" in diagnostic.hint
+
+
+def test_formulas_are_parsed_once_at_load_never_during_evaluation(engine, monkeypatch):
+    import simpleeval
+
+    from .conftest import EXAMPLES
+
+    def refuse(expr):
+        raise AssertionError(f"formula parsed again during evaluation: {expr}")
+
+    monkeypatch.setattr(simpleeval.SimpleEval, "parse", staticmethod(refuse))
+    for name in ("bapas-lahat.toml", "lpka-pangkalpinang.toml"):
+        report = engine.evaluate_file(EXAMPLES / "2023" / name)
+        assert any(r.capaian for r in report.indicators)
