@@ -118,8 +118,7 @@ def parse_toml_bytes(raw: bytes) -> TomlDocument:
     A leading UTF-8 byte order mark is stripped (editors on Windows like to write one and
     ``tomllib`` would reject it as an invalid statement); columns are counted after it.
     """
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
+    raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
