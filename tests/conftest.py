@@ -8,6 +8,7 @@ and ``thorough`` for a long local run (``HYPOTHESIS_PROFILE=thorough pytest``).
 from __future__ import annotations
 
 import os
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,32 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 CATALOG = ROOT / "indicator_catalog"
+
+#: A one-indicator catalogue for a made-up unit type; fill in indicator_id and formula.
+RUTAN_CATALOGUE = textwrap.dedent(
+    """\
+    year = 2024
+    unit_type = "rutan"
+    title = "Rutan 2024"
+
+    [[sasaran]]
+    id = "S1"
+    level = "kegiatan"
+    name = "Meningkatnya pelayanan tahanan"
+
+    [[indicator]]
+    id = "{indicator_id}"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Persentase tahanan yang mendapat layanan"
+    unit = "%"
+    formula = "{formula}"
+    target = 80
+    [indicator.inputs]
+    A = "Jumlah tahanan yang mendapat layanan"
+    B = "Jumlah tahanan"
+    """
+)
 
 
 @pytest.fixture(scope="session")

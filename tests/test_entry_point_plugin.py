@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import RUTAN_CATALOGUE
+
 PLUGIN = textwrap.dedent(
     '''\
     """kinerja-tiny: a made-up unit type (rutan) for the entry-point test."""
@@ -44,30 +46,7 @@ PLUGIN = textwrap.dedent(
     '''
 )
 
-CATALOGUE = textwrap.dedent(
-    """\
-    year = 2024
-    unit_type = "rutan"
-    title = "Rutan 2024"
-
-    [[sasaran]]
-    id = "S1"
-    level = "kegiatan"
-    name = "Meningkatnya pelayanan tahanan"
-
-    [[indicator]]
-    id = "layanan_tahanan"
-    sasaran = "S1"
-    level = "IKK"
-    name = "Persentase tahanan yang mendapat layanan"
-    unit = "%"
-    formula = "persen(A, B)"
-    target = 80
-    [indicator.inputs]
-    A = "Jumlah tahanan yang mendapat layanan"
-    B = "Jumlah tahanan"
-    """
-)
+CATALOGUE = RUTAN_CATALOGUE.format(indicator_id="layanan_tahanan", formula="persen(A, B)")
 
 
 def build_wheel(directory: Path) -> Path:

@@ -22,30 +22,7 @@ from kinerja_rules import (
     hookspecs,
 )
 
-CATALOGUE = textwrap.dedent(
-    """\
-    year = 2024
-    unit_type = "rutan"
-    title = "Rutan 2024"
-
-    [[sasaran]]
-    id = "S1"
-    level = "kegiatan"
-    name = "Meningkatnya pelayanan tahanan"
-
-    [[indicator]]
-    id = "{indicator_id}"
-    sasaran = "S1"
-    level = "IKK"
-    name = "Persentase tahanan yang mendapat layanan"
-    unit = "%"
-    formula = "{formula}"
-    target = 80
-    [indicator.inputs]
-    A = "Jumlah tahanan yang mendapat layanan"
-    B = "Jumlah tahanan"
-    """
-)
+from .conftest import RUTAN_CATALOGUE
 
 DATA = textwrap.dedent(
     """\
@@ -83,12 +60,12 @@ def test_every_hook_is_documented_and_tested():
 def test_hook_kinerja_catalogues(tmp_path):
     first = write(
         tmp_path / "a" / "rutan.toml",
-        CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"),
+        RUTAN_CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"),
     )
     # A second file for the same unit type and year, from the same plugin, is merged.
     second = write(
         tmp_path / "b" / "rutan-extra.toml",
-        CATALOGUE.format(indicator_id="layanan_lain", formula="A / B * 100"),
+        RUTAN_CATALOGUE.format(indicator_id="layanan_lain", formula="A / B * 100"),
     )
 
     class RutanPlugin:
@@ -118,7 +95,8 @@ def test_hook_kinerja_catalogues(tmp_path):
 
 def test_hook_kinerja_not_applicable(tmp_path):
     path = write(
-        tmp_path / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="A / B * 100")
+        tmp_path / "rutan.toml",
+        RUTAN_CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"),
     )
     seen = []
 
@@ -159,7 +137,8 @@ def test_hook_kinerja_not_applicable(tmp_path):
 
 def test_hook_kinerja_formula_functions(tmp_path):
     path = write(
-        tmp_path / "rutan.toml", CATALOGUE.format(indicator_id="layanan", formula="persen(A, B)")
+        tmp_path / "rutan.toml",
+        RUTAN_CATALOGUE.format(indicator_id="layanan", formula="persen(A, B)"),
     )
 
     def persen(part: Decimal, whole: Decimal) -> Decimal:

@@ -42,25 +42,27 @@ def as_inputs(indicator, values):
     return {spec.name: Decimal(v) for spec, v in zip(indicator.inputs, values)}
 
 
-@given(data=st.data())
-def test_ratios_of_part_to_whole_lie_in_0_100(ratio_indicators, data):
-    """A / B x 100 with 0 <= A <= B and B > 0 lies in [0, 100] (for every pair of each formula)."""
-    catalogue, indicator = data.draw(st.sampled_from(ratio_indicators))
+def draw_parts_of_wholes(data, ratio_indicators):
+    """A ratio indicator and counts for it: inputs come in (part, whole) pairs, part <= whole."""
+    _, indicator = data.draw(st.sampled_from(ratio_indicators))
     values = []
     for _ in range(len(indicator.inputs) // 2):
         whole = data.draw(POSITIVE)
         values += [data.draw(st.integers(0, whole)), whole]
+    return indicator, values
+
+
+@given(data=st.data())
+def test_ratios_of_part_to_whole_lie_in_0_100(ratio_indicators, data):
+    """A / B x 100 with 0 <= A <= B and B > 0 lies in [0, 100] (for every pair of each formula)."""
+    indicator, values = draw_parts_of_wholes(data, ratio_indicators)
     value = indicator.formula.evaluate(as_inputs(indicator, values))
     assert 0 <= value <= 100
 
 
 @given(data=st.data(), factor=st.integers(min_value=2, max_value=10**6))
 def test_scaling_all_counts_leaves_a_ratio_unchanged(ratio_indicators, data, factor):
-    catalogue, indicator = data.draw(st.sampled_from(ratio_indicators))
-    values = []
-    for _ in range(len(indicator.inputs) // 2):
-        whole = data.draw(POSITIVE)
-        values += [data.draw(st.integers(0, whole)), whole]
+    indicator, values = draw_parts_of_wholes(data, ratio_indicators)
     original = indicator.formula.evaluate(as_inputs(indicator, values))
     scaled = indicator.formula.evaluate(as_inputs(indicator, [v * factor for v in values]))
     # Equal to 50 significant digits: the 60-digit quotients may differ only in the last digits.
