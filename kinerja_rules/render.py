@@ -185,11 +185,13 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
             "source": derivation.source,
             "formula": derivation.formula.text,
             "inputs": {name: _number(value) for name, value in derivation.inputs.items()},
+            "realisasi_substituted": derivation.realisasi_substituted("id"),
             "realisasi_exact": _exact(derivation.realisasi),
             "realisasi_shown": _shown(derivation.realisasi),
             "capaian_formula": derivation.capaian_formula.text
             if derivation.capaian_formula
             else None,
+            "capaian_substituted": derivation.capaian_substituted("id"),
             "capaian_exact": _exact(derivation.capaian),
             "capaian_shown": _shown(derivation.capaian),
             "capped": derivation.capped,

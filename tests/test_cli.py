@@ -47,6 +47,9 @@ def test_evaluate_json_bapas_acceptance(capsys):
     }
     assert first["derivation"]["text"][0] == "Realisasi: A / B × 100% = 629 / 1277 × 100% = 49,26%"
     assert first["derivation"]["inputs"] == {"A": 629, "B": 1277}
+    assert first["derivation"]["realisasi_substituted"] == "629 / 1277 × 100%"
+    assert first["derivation"]["realisasi_exact"].startswith("49.256068911511")
+    assert first["derivation"]["capaian_substituted"] == "49,256068… / 60 × 100%"
 
 
 def test_evaluate_json_lpka_na_and_kepatuhan(capsys):
