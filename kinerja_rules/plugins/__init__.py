@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from importlib import resources
-from importlib.abc import Traversable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importlib.abc.Traversable moved to importlib.resources.abc in 3.11
+    from importlib.resources.abc import Traversable
 
 
 def bundled_catalogues(unit_type: str) -> list[Traversable]:
