@@ -1,22 +1,39 @@
 """Loading one catalogue file: shape, meaning and formulas, all checked before any data is seen.
 
 A catalogue is the yearly list of indicators of one unit type
-(``indicator_catalog/2023/bapas.toml``).
-The format is documented in ``docs/catalogue-format.md``; :data:`CATALOGUE_FIELDS` is its
-machine-readable shape. Every formula is compiled here, once, so a hostile or mistyped formula is
-refused when the catalogue loads, located at its file, line and column.
+(``indicator_catalog/2023/bapas.toml``). The format is documented in
+``docs/catalogue-format.md``; :data:`CATALOGUE_FIELDS` is its machine-readable shape (also
+exported as JSON Schema). Every formula is compiled here, once, so a hostile or mistyped formula
+is refused when the catalogue loads, located at its file, line and column.
+
+Loading is tolerant: a mistake in one indicator does not hide mistakes in the others, and one
+mistake gives one diagnostic (a misspelt key is not also reported as a missing one).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import attrs
 
 from . import schema
 from .decimals import ROUNDING_MODES
-from .diagnostics import Diagnostic, KinerjaError, Location, closest, raise_if_errors
-from .formula import FormulaError, FormulaFunction, compile_formula
-from .model import Catalogue, Indicator, InputSpec, Polarity, Policy, Sasaran
+from .diagnostics import Diagnostic, KinerjaError, Location, closest
+from .formula import BOOLEAN, Formula, FormulaError, FormulaFunction, compile_formula
+from .model import (
+    ApplicabilityRule,
+    Catalogue,
+    Example,
+    Indicator,
+    InputSpec,
+    Invariant,
+    Polarity,
+    Policy,
+    Sasaran,
+)
 from .schema import Field
 from .sources import PathLike, parse_document, read_document
 from .tomlpos import Path, TomlDocument
@@ -24,9 +41,15 @@ from .tomlpos import Path, TomlDocument
 IDENTIFIER = r"[A-Za-z][A-Za-z0-9_]*"
 #: Keys of a realisation-data entry; an input may not share their names.
 RESERVED_INPUT_NAMES = frozenset({"realisasi", "not_measured", "note"})
+#: Names an invariant may use besides the inputs.
+RESULT_NAMES = frozenset({"value", "capaian", "target"})
 
 DEFAULT_CAPAIAN_HIGHER = "R / T * 100"
 DEFAULT_CAPAIAN_LOWER = "(2 * T - R) / T * 100"
+
+#: A target written with its unit: ``80``, ``"80%"``, ``"94,5%"``, ``"1 Layanan"``, ``"54 Unit"``.
+QUANTITY = r"\s*-?\d+(?:[.,]\d+)?\s*(?:%|[A-Za-z][A-Za-z /]*)?\s*"
+_QUANTITY_PARTS = re.compile(r"\s*(-?\d+(?:[.,]\d+)?)\s*(%|[A-Za-z][A-Za-z /]*?)?\s*")
 
 POLICY_FIELDS: dict[str, Field] = {
     "decimals": Field(("integer",), doc="decimals shown for percentages, e.g. 2", minimum=0),
@@ -60,10 +83,34 @@ INPUT_TABLE_FIELDS: dict[str, Field] = {
     "kind": Field(
         ("string",), doc="count (whole number) or number (decimal)", choices=("count", "number")
     ),
+    "max": Field(("number",), doc="largest plausible value, for invariant checks", minimum=0),
+}
+
+NOT_APPLICABLE_FIELDS: dict[str, Field] = {
+    "when": Field(("string",), required=True, doc='a condition over the inputs, e.g. "B == 0"'),
+    "reason": Field(("string",), required=True, doc='shown to readers, e.g. "tidak ada populasi"'),
+}
+
+EXAMPLE_FIELDS: dict[str, Field] = {
+    "inputs": Field(
+        ("table",),
+        required=True,
+        doc="input values, e.g. { A = 629, B = 1277 }",
+        values=Field(("number",)),
+        key_pattern=IDENTIFIER,
+        key_doc="input names are identifiers",
+    ),
+    "realisasi": Field(("number",), doc="expected realisasi, at the catalogue's rounding"),
+    "capaian": Field(("number",), doc="expected capaian, at the catalogue's rounding"),
+    "not_applicable": Field(
+        ("boolean", "string"), doc="true (or part of the reason) when the example must be N/A"
+    ),
 }
 
 INDICATOR_FIELDS: dict[str, Field] = {
-    "id": Field(("string",), required=True, doc='stable id, e.g. "klien_bekerja"'),
+    "id": Field(
+        ("string",), required=True, doc='stable id, e.g. "klien_bekerja"', pattern=IDENTIFIER
+    ),
     "sasaran": Field(("string",), required=True, doc="id of a [[sasaran]] of this catalogue"),
     "level": Field(
         ("string",), required=True, doc="indicator level", choices=("IKU", "IKP", "IKK")
@@ -76,11 +123,15 @@ INDICATOR_FIELDS: dict[str, Field] = {
     "formula": Field(
         ("string",), required=True, doc='realisasi over the inputs, e.g. "A / B * 100"'
     ),
-    "target": Field(("number",), doc="the PK target for the catalogue's year"),
+    "target": Field(
+        ("number", "string"),
+        doc='the PK target for the catalogue\'s year: 80, "80%" or "54 Unit"',
+        pattern=QUANTITY,
+    ),
     "renstra": Field(
         ("table",),
         doc="Renstra targets by year",
-        values=Field(("number",)),
+        values=Field(("number", "string"), pattern=QUANTITY),
         key_pattern=r"\d{4}",
         key_doc="Renstra keys are years, e.g. 2024 = 85",
     ),
@@ -94,47 +145,124 @@ INDICATOR_FIELDS: dict[str, Field] = {
         key_pattern=IDENTIFIER,
         key_doc="input names are identifiers such as A, B, klien",
     ),
+    "not_applicable": Field(
+        ("table",), table=NOT_APPLICABLE_FIELDS, doc="when the indicator cannot be measured"
+    ),
+    "examples": Field(
+        ("array",),
+        doc="worked examples: inputs and the figures they must give",
+        values=Field(("table",), table=EXAMPLE_FIELDS),
+    ),
+    "invariants": Field(
+        ("array",),
+        doc='conditions that always hold, e.g. "0 <= value <= 100"',
+        values=Field(("string",)),
+    ),
+    "assume": Field(
+        ("array",),
+        doc='conditions on the inputs for invariant checks, e.g. "A <= B"',
+        values=Field(("string",)),
+    ),
 }
 
 CATALOGUE_FIELDS: dict[str, Field] = {
     "year": Field(("integer",), required=True, doc="the PK year, e.g. 2023", minimum=2000),
-    "unit_type": Field(("string",), required=True, doc='unit type id, e.g. "bapas"'),
+    "unit_type": Field(
+        ("string",), required=True, doc='unit type id, e.g. "bapas"', pattern=IDENTIFIER
+    ),
     "title": Field(("string",), required=True, doc="a title for people"),
     "source": Field(("string",), doc="where the figures come from"),
     "policy": Field(("table",), table=POLICY_FIELDS, doc="how figures are rounded and rolled up"),
-    "sasaran": Field(("array",), required=True, values=Field(("table",), table=SASARAN_FIELDS)),
-    "indicator": Field(("array",), required=True, values=Field(("table",), table=INDICATOR_FIELDS)),
+    "sasaran": Field(
+        ("array",), required=True, values=Field(("table",), table=SASARAN_FIELDS), doc="the goals"
+    ),
+    "indicator": Field(
+        ("array",),
+        required=True,
+        values=Field(("table",), table=INDICATOR_FIELDS),
+        doc="the indicators",
+    ),
 }
+
+
+@attrs.frozen
+class LoadResult:
+    """A catalogue file as loaded: the catalogue (None when it has errors) and every diagnostic."""
+
+    catalogue: Catalogue | None
+    diagnostics: tuple[Diagnostic, ...]
 
 
 def load_catalogue(path: PathLike, functions: Mapping[str, FormulaFunction]) -> Catalogue:
     """Load and check one catalogue file; raise :class:`KinerjaError` listing every problem."""
-    document = read_document(path)
-    return build_catalogue(document, str(path), _source_lines(path), functions)
+    return _unwrap(check_catalogue_file(path, functions))
 
 
 def load_catalogue_bytes(
     raw: bytes, name: str, functions: Mapping[str, FormulaFunction]
 ) -> Catalogue:
     """Like :func:`load_catalogue` for bytes already in memory (packaged resources, tests)."""
-    document = parse_document(raw, name)
-    return build_catalogue(document, name, raw.decode("utf-8").splitlines(), functions)
+    return _unwrap(check_catalogue_bytes(raw, name, functions))
 
 
-def _source_lines(path: PathLike) -> list[str]:
-    with open(path, encoding="utf-8") as handle:
-        return handle.read().splitlines()
+def check_catalogue_file(path: PathLike, functions: Mapping[str, FormulaFunction]) -> LoadResult:
+    """Load ``path`` and return every diagnostic (errors and warnings) without raising."""
+    try:
+        document = read_document(path)
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except KinerjaError as error:
+        return LoadResult(None, error.diagnostics)
+    return build_catalogue(document, str(path), lines, functions)
+
+
+def check_catalogue_bytes(
+    raw: bytes, name: str, functions: Mapping[str, FormulaFunction]
+) -> LoadResult:
+    try:
+        document = parse_document(raw, name)
+    except KinerjaError as error:
+        return LoadResult(None, error.diagnostics)
+    return build_catalogue(document, name, raw.decode("utf-8-sig").splitlines(), functions)
+
+
+def _unwrap(result: LoadResult) -> Catalogue:
+    if result.catalogue is None or any(d.is_error for d in result.diagnostics):
+        raise KinerjaError([d for d in result.diagnostics if d.is_error])
+    return result.catalogue
 
 
 def build_catalogue(
     doc: TomlDocument, file: str, lines: list[str], functions: Mapping[str, FormulaFunction]
-) -> Catalogue:
-    """Check ``doc`` (shape first, then meaning) and build the :class:`Catalogue`."""
-    raise_if_errors(schema.check(doc, file, CATALOGUE_FIELDS))
-    builder = _Builder(doc, file, lines, functions)
+) -> LoadResult:
+    """Check ``doc`` (shape, then meaning) and build the :class:`Catalogue` when it has no error."""
+    shape = schema.check(doc, file, CATALOGUE_FIELDS)
+    builder = _Builder(doc, file, lines, functions, broken=_broken_paths(shape))
     catalogue = builder.build()
-    raise_if_errors(builder.diagnostics)
-    return catalogue
+    diagnostics = (*shape, *builder.diagnostics)
+    if any(d.is_error for d in diagnostics):
+        catalogue = None
+    return LoadResult(catalogue, diagnostics)
+
+
+def _broken_paths(diagnostics: list[Diagnostic]) -> set[str]:
+    """Fields with a shape error; their whole indicator/sasaran is skipped by the semantic checks."""
+    broken = set()
+    for diagnostic in diagnostics:
+        field = diagnostic.location.field or ""
+        match = re.match(r"(indicator|sasaran)\[\d+\]", field)
+        broken.add(match.group(0) if match else field.split(".")[0].split("[")[0])
+    return broken
+
+
+def parse_quantity(value: int | Decimal | str) -> tuple[Decimal, str | None]:
+    """``80`` → (80, None); ``"80%"`` → (80, "%"); ``"1 Layanan"`` → (1, "Layanan")."""
+    if not isinstance(value, str):
+        return Decimal(value), None
+    match = _QUANTITY_PARTS.fullmatch(value)
+    if match is None:
+        raise ValueError(value)
+    return Decimal(match.group(1).replace(",", ".")), match.group(2)
 
 
 class _Builder:
@@ -144,12 +272,14 @@ class _Builder:
         file: str,
         lines: list[str],
         functions: Mapping[str, FormulaFunction],
+        broken: set[str],
     ):
         self.doc = doc
-        self.data = doc.data
+        self.data = doc.data if isinstance(doc.data, dict) else {}
         self.file = file
         self.lines = lines
         self.functions = functions
+        self.broken = broken
         self.diagnostics: list[Diagnostic] = []
 
     def at(self, path: Path, value: bool = False) -> Location:
@@ -160,13 +290,18 @@ class _Builder:
     ) -> None:
         self.diagnostics.append(Diagnostic(code, message, self.at(path, value), hint))
 
-    def build(self) -> Catalogue:
-        policy = self.policy()
+    def build(self) -> Catalogue | None:
+        policy = None if "policy" in self.broken else self.policy()
         sasaran = self.sasaran()
         known_sasaran = {s.id for s in sasaran}
+        if "sasaran" in self.broken or any(key.startswith("sasaran[") for key in self.broken):
+            known_sasaran = None  # cannot tell which sasaran exist: skip reference checks
         indicators = []
         seen: dict[str, Location] = {}
-        for index, table in enumerate(self.data["indicator"]):
+        tables = self.data.get("indicator") if "indicator" not in self.broken else None
+        for index, table in enumerate(tables or []):
+            if f"indicator[{index}]" in self.broken:
+                continue
             indicator = self.indicator(("indicator", index), table, known_sasaran)
             if indicator is None:
                 continue
@@ -180,8 +315,10 @@ class _Builder:
                 )
             seen.setdefault(indicator.id, indicator.location)
             indicators.append(indicator)
+        if self.broken & {"year", "unit_type", "title", "policy", "sasaran", "indicator", ""}:
+            return None
         if policy is None:
-            raise KinerjaError(self.diagnostics)
+            return None
         return Catalogue(
             year=self.data["year"],
             unit_type=self.data["unit_type"],
@@ -216,8 +353,11 @@ class _Builder:
     def sasaran(self) -> list[Sasaran]:
         result: list[Sasaran] = []
         seen: dict[str, Location] = {}
-        for index, table in enumerate(self.data["sasaran"]):
+        tables = self.data.get("sasaran") if "sasaran" not in self.broken else None
+        for index, table in enumerate(tables or []):
             path = ("sasaran", index)
+            if f"sasaran[{index}]" in self.broken:
+                continue
             item = Sasaran(table["id"], table["level"], table["name"], self.at(path))
             if item.id in seen:
                 self.error(
@@ -232,8 +372,11 @@ class _Builder:
             result.append(item)
         return result
 
-    def indicator(self, path: Path, table: dict, known_sasaran: set[str]) -> Indicator | None:
-        if table["sasaran"] not in known_sasaran:
+    def indicator(
+        self, path: Path, table: dict, known_sasaran: set[str] | None
+    ) -> Indicator | None:
+        errors_before = len(self.diagnostics)
+        if known_sasaran is not None and table["sasaran"] not in known_sasaran:
             self.error(
                 "KR206",
                 f"sasaran '{table['sasaran']}' is not declared in this catalogue",
@@ -243,10 +386,36 @@ class _Builder:
             )
         inputs = self.inputs((*path, "inputs"), table["inputs"])
         names = {spec.name for spec in inputs}
-        formula = self.formula((*path, "formula"), table["formula"], names, owner=table["id"])
-        if formula is None:
+        owner = table["id"]
+        formula = self.formula((*path, "formula"), table["formula"], names, owner)
+        target = self.quantity(path, ("target",), table, owner)
+        renstra = {}
+        for year, value in table.get("renstra", {}).items():
+            quantity = self.quantity(path, ("renstra", year), table["renstra"], owner, key=year)
+            if quantity is not None:
+                renstra[int(year)] = quantity
+        rule = self.applicability(path, table, names, owner)
+        invariants = tuple(
+            Invariant(compiled, self.at((*path, "invariants", i), value=True))
+            for i, text in enumerate(table.get("invariants", []))
+            if (
+                compiled := self.condition(
+                    (*path, "invariants", i), text, names | RESULT_NAMES, owner
+                )
+            )
+        )
+        assumptions = tuple(
+            compiled
+            for i, text in enumerate(table.get("assume", []))
+            if (compiled := self.condition((*path, "assume", i), text, names, owner))
+        )
+        examples = self.examples(path, table.get("examples", []), names, owner)
+        if (
+            formula is None
+            or len(self.diagnostics) > errors_before
+            and any(d.is_error for d in self.diagnostics[errors_before:])
+        ):
             return None
-        target = table.get("target")
         return Indicator(
             id=table["id"],
             sasaran=table["sasaran"],
@@ -256,16 +425,58 @@ class _Builder:
             polarity=Polarity(table.get("polarity", "higher")),
             formula=formula,
             inputs=tuple(inputs),
-            target=Decimal(target) if target is not None else None,
-            renstra={int(year): Decimal(value) for year, value in table.get("renstra", {}).items()},
+            target=target,
+            renstra=renstra,
             anggaran=table.get("anggaran"),
             location=self.at(path),
+            polarity_declared="polarity" in table,
+            not_applicable=rule,
+            examples=examples,
+            invariants=invariants,
+            assumptions=assumptions,
+            locations=self.locations(path, table),
         )
+
+    def locations(self, path: Path, table: dict) -> dict[str, Location]:
+        found = {key: self.at((*path, key), value=True) for key in table}
+        for year in table.get("renstra", {}):
+            found[f"renstra.{year}"] = self.at((*path, "renstra", year), value=True)
+        for name in table.get("inputs", {}):
+            found[f"inputs.{name}"] = self.at((*path, "inputs", name))
+        return found
+
+    def quantity(
+        self, path: Path, key_path: tuple, table: dict, owner: str, key: str | None = None
+    ) -> Decimal | None:
+        """A target (or Renstra target) as a number; a unit written with it must match the unit."""
+        value = table.get(key if key is not None else key_path[-1])
+        if value is None:
+            return None
+        number, unit = parse_quantity(value)
+        indicator_unit = self.data_unit(path)
+        if (
+            unit is not None
+            and indicator_unit is not None
+            and unit.lower() != indicator_unit.lower()
+        ):
+            self.error(
+                "KR209",
+                f"indicator '{owner}': target is in {unit!r} but the indicator's unit is "
+                f"{indicator_unit!r}",
+                (*path, *key_path),
+                f'write the target in {indicator_unit}, or fix unit = "…"',
+                value=True,
+            )
+        return number
+
+    def data_unit(self, path: Path) -> str | None:
+        table = self.data["indicator"][path[1]]
+        return table.get("unit")
 
     def inputs(self, path: Path, table: dict) -> list[InputSpec]:
         specs = []
         for name, value in table.items():
-            if name in RESERVED_INPUT_NAMES or name in self.functions:
+            if name in RESERVED_INPUT_NAMES or name in RESULT_NAMES or name in self.functions:
                 self.error(
                     "KR204",
                     f"'{name}' cannot be an input name (reserved)",
@@ -276,13 +487,85 @@ class _Builder:
             if isinstance(value, str):
                 specs.append(InputSpec(name, value))
             else:
-                specs.append(InputSpec(name, value["description"], value.get("kind", "count")))
+                maximum = value.get("max")
+                specs.append(
+                    InputSpec(
+                        name,
+                        value["description"],
+                        value.get("kind", "count"),
+                        Decimal(maximum) if maximum is not None else None,
+                    )
+                )
         return specs
 
-    def formula(self, path: Path, text: str, names: set[str], owner: str | None = None):
+    def applicability(
+        self, path: Path, table: dict, names: set[str], owner: str
+    ) -> ApplicabilityRule | None:
+        rule = table.get("not_applicable")
+        if rule is None:
+            return None
+        when = self.condition((*path, "not_applicable", "when"), rule["when"], names, owner)
+        return ApplicabilityRule(when, rule["reason"]) if when is not None else None
+
+    def examples(
+        self, path: Path, tables: list[dict], names: set[str], owner: str
+    ) -> tuple[Example, ...]:
+        examples = []
+        for index, table in enumerate(tables):
+            where = (*path, "examples", index)
+            given = table["inputs"]
+            unknown = sorted(set(given) - names)
+            missing = sorted(names - set(given))
+            if unknown or missing:
+                problems = []
+                if unknown:
+                    problems.append(f"unknown input {', '.join(unknown)}")
+                if missing:
+                    problems.append(f"missing input {', '.join(missing)}")
+                self.error(
+                    "KR204",
+                    f"indicator '{owner}': example {'; '.join(problems)}",
+                    (*where, "inputs"),
+                    f"give a value for each input: {', '.join(sorted(names))}",
+                    value=True,
+                )
+                continue
+            expected_na = table.get("not_applicable")
+            if expected_na is False:
+                expected_na = None
+            if expected_na is None and "realisasi" not in table and "capaian" not in table:
+                self.error(
+                    "KR202",
+                    f"indicator '{owner}': example states no expected figure",
+                    where,
+                    "add realisasi = … (and optionally capaian = …), or not_applicable = true",
+                )
+                continue
+            examples.append(
+                Example(
+                    inputs={name: Decimal(value) for name, value in given.items()},
+                    realisasi=_decimal(table.get("realisasi")),
+                    capaian=_decimal(table.get("capaian")),
+                    not_applicable=expected_na,
+                    location=self.at(where),
+                )
+            )
+        return tuple(examples)
+
+    def formula(
+        self, path: Path, text: str, names: set[str], owner: str | None = None
+    ) -> Formula | None:
         """Compile a formula once; on failure record a diagnostic naming its indicator."""
+        return self._compile(path, text, names, owner, kind="number")
+
+    def condition(self, path: Path, text: str, names: set[str], owner: str) -> Formula | None:
+        return self._compile(path, text, names, owner, kind=BOOLEAN)
+
+    def _compile(
+        self, path: Path, text: str, names: set[str], owner: str | None, kind: str
+    ) -> Formula | None:
         try:
-            return compile_formula(text, frozenset(names), self.functions)
+            return compile_formula(text, frozenset(names), self.functions, kind)
         except FormulaError as error:
             message = f"indicator '{owner}': {error.message}" if owner else error.message
             location = self.formula_location(path, error.offset)
@@ -304,6 +587,13 @@ class _Builder:
         ):
             return Location(location.file, location.line, location.col + 1 + offset, location.field)
         return location
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(value) if value is not None else None
+    except (InvalidOperation, TypeError):
+        return None
 
 
 def _choice_hint(value: str, known: set[str]) -> str:

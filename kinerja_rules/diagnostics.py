@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import re
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -32,12 +33,18 @@ CODES: dict[str, str] = {
     "KR205": "duplicate id",
     "KR206": "unknown sasaran",
     "KR207": "conflicting catalogue files",
+    "KR208": "no target for the catalogue's year",
+    "KR209": "target unit contradicts the indicator's unit",
+    "KR210": "name says the quantity decreases but no polarity is declared",
+    "KR211": "Renstra target for the year contradicts the year's target",
     "KR301": "formula syntax error",
     "KR302": "construct not allowed in a formula",
     "KR303": "unknown name in formula",
     "KR304": "unknown function in formula",
     "KR305": "formula too long or too deeply nested",
     "KR306": "formula gives the wrong kind of value",
+    "KR307": "declared input never used",
+    "KR308": "denominator can be zero with no N/A rule",
     "KR401": "data for an unknown indicator",
     "KR402": "missing input count",
     "KR403": "negative count",
@@ -45,7 +52,13 @@ CODES: dict[str, str] = {
     "KR405": "no catalogue for this unit type and year",
     "KR406": "unknown input name",
     "KR407": "count is not a whole number",
+    "KR501": "example does not give the stated figures",
+    "KR502": "invariant does not hold",
+    "KR503": "invariant assumptions cannot be satisfied",
 }
+
+#: Codes plugins may use for their own checks: an uppercase prefix other than KR, and 3 digits.
+PLUGIN_CODE = re.compile(r"(?!KR)[A-Z][A-Z0-9]*[0-9]{3}")
 
 
 @attrs.frozen
@@ -77,7 +90,7 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def __attrs_post_init__(self) -> None:
-        if self.code not in CODES:
+        if self.code not in CODES and not PLUGIN_CODE.fullmatch(self.code):
             raise ValueError(f"undocumented diagnostic code {self.code}")
 
     @property

@@ -4,8 +4,8 @@ The order of decisions for one indicator:
 
 1. no data, or the data says it was not measured → N/A with that reason;
 2. a realisasi reported directly is taken as is;
-3. otherwise the unit type's plugins may declare it N/A for these inputs
-   (``kinerja_not_applicable``);
+3. otherwise the catalogue's own rule (``[indicator.not_applicable]``), then the unit type's
+   plugins (``kinerja_not_applicable``), may declare it N/A for these inputs;
 4. otherwise the formula runs; a division by zero makes it N/A ("pembagian dengan nol");
 5. capaian comes from the catalogue's capaian formula for the indicator's polarity, over the exact
    or the shown realisasi as the policy says, capped when the policy has a cap; no target, or a
@@ -90,7 +90,9 @@ def evaluate_indicator(
     if entry.realisasi is not None:
         exact, source = entry.realisasi, "reported"
     else:
-        reason = not_applicable(catalogue, indicator, entry.inputs)
+        reason = catalogue_rule(indicator, entry.inputs) or not_applicable(
+            catalogue, indicator, entry.inputs
+        )
         if reason is not None:
             return not_measurable(reason, "not_applicable")
         try:
@@ -100,6 +102,17 @@ def evaluate_indicator(
         source = "formula"
     realisasi = _figure(exact, policy)
     return _with_capaian(catalogue, indicator, realisasi, derivation(source, realisasi))
+
+
+def catalogue_rule(indicator: Indicator, inputs: Mapping[str, Decimal]) -> str | None:
+    """The catalogue's own N/A rule (``[indicator.not_applicable]``), if it applies to ``inputs``."""
+    rule = indicator.not_applicable
+    if rule is None:
+        return None
+    try:
+        return rule.reason if rule.when.evaluate(inputs) else None
+    except NotMeasurable as error:
+        return error.reason
 
 
 def _with_capaian(

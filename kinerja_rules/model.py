@@ -59,6 +59,39 @@ class InputSpec:
     description: str
     #: "count" (non-negative whole number) or "number" (non-negative decimal, e.g. an index).
     kind: str = "count"
+    #: Largest plausible value, bounding generated examples when invariants are checked.
+    maximum: Decimal | None = None
+
+
+@attrs.frozen
+class ApplicabilityRule:
+    """A catalogue's own "cannot be measured" rule: when ``when`` holds, the indicator is N/A."""
+
+    when: Formula
+    reason: str
+
+
+@attrs.frozen
+class Example:
+    """A worked example the catalogue states: these inputs must give these figures.
+
+    ``not_applicable`` is None when the example is measurable, True when it must be N/A, or a
+    text the N/A reason must contain.
+    """
+
+    inputs: Mapping[str, Decimal]
+    realisasi: Decimal | None
+    capaian: Decimal | None
+    not_applicable: bool | str | None
+    location: Location = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Invariant:
+    """A condition over the inputs, ``value`` (realisasi) and ``capaian`` that must always hold."""
+
+    formula: Formula
+    location: Location = attrs.field(eq=False)
 
 
 @attrs.frozen
@@ -77,6 +110,19 @@ class Indicator:
     renstra: Mapping[int, Decimal]
     anggaran: int | None
     location: Location = attrs.field(eq=False, repr=False)
+    #: Set when ``polarity`` is written in the catalogue (not defaulted).
+    polarity_declared: bool = True
+    not_applicable: ApplicabilityRule | None = None
+    examples: tuple[Example, ...] = ()
+    invariants: tuple[Invariant, ...] = ()
+    #: Conditions on the inputs (e.g. ``A <= B``) that bound the values invariants are checked on.
+    assumptions: tuple[Formula, ...] = ()
+    #: Where each key was written: "formula", "target", "renstra.2023", "inputs.A", …
+    locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def where(self, key: str) -> Location:
+        """The location of ``key`` in the catalogue, or of the indicator when not written."""
+        return self.locations.get(key, self.location)
 
     @property
     def is_percentage(self) -> bool:

@@ -41,6 +41,8 @@ class Field:
     key_pattern: str | None = None
     key_doc: str = ""
     minimum: int | None = None
+    #: For strings: a regular expression the whole value must match.
+    pattern: str | None = None
 
 
 def kind_of(value: Any) -> str:
@@ -92,6 +94,7 @@ def check(doc: TomlDocument, file: str, root: Mapping[str, Field]) -> list[Diagn
 def _check_table(
     doc: TomlDocument, file: str, path: Path, table: dict, fields: Mapping[str, Field]
 ) -> Iterator[Diagnostic]:
+    missing = [key for key, field in fields.items() if field.required and key not in table]
     for key, value in table.items():
         key_path = (*path, key)
         field = fields.get(key)
@@ -102,18 +105,20 @@ def _check_table(
                 if suggestion
                 else ("known keys: " + ", ".join(fields))
             )
+            if suggestion in missing:  # one mistake, one diagnostic: the misspelling
+                missing.remove(suggestion)
             yield Diagnostic("KR201", f"unknown key '{key}'", locate(doc, file, key_path), hint)
             continue
         yield from _check_value(doc, file, key_path, value, field)
-    for key, field in fields.items():
-        if field.required and key not in table:
-            where = field_name(path) or "the top level"
-            yield Diagnostic(
-                "KR202",
-                f"missing required key '{key}' in {where}",
-                locate(doc, file, path),
-                f"add {key} = … ({field.doc})" if field.doc else f"add {key} = …",
-            )
+    for key in missing:
+        doc_text = fields[key].doc
+        where = field_name(path) or "the top level"
+        yield Diagnostic(
+            "KR202",
+            f"missing required key '{key}' in {where}",
+            locate(doc, file, path),
+            f"add {key} = … ({doc_text})" if doc_text else f"add {key} = …",
+        )
 
 
 def _check_value(
@@ -128,6 +133,13 @@ def _check_value(
             field.doc or None,
         )
         return
+    if field.pattern and isinstance(value, str) and not re.fullmatch(field.pattern, value):
+        yield Diagnostic(
+            "KR204",
+            f"'{value[:80]}' is not a valid value here",
+            locate(doc, file, path, value=True),
+            field.doc or None,
+        )
     if field.choices and value not in field.choices:
         options = ", ".join(f'"{c}"' for c in field.choices)
         suggestion = closest(str(value), field.choices)

@@ -71,8 +71,8 @@ def test_the_good_catalogue_loads(tmp_path):
             "did you mean 'formula'?",
         ),
         (
-            'formula = "A / B * 100"',
-            'formulla = "A / B * 100"',
+            'formula = "A / B * 100"\n',
+            "",
             "KR202",
             "indicator[0]",
             "missing required key 'formula'",
@@ -80,11 +80,19 @@ def test_the_good_catalogue_loads(tmp_path):
         ),
         (
             "target = 80",
-            'target = "80%"',
+            "target = true",
             "KR203",
             "indicator[0].target",
-            "expected number, found string",
+            "expected number or string, found boolean",
             None,
+        ),
+        (
+            "target = 80",
+            'target = "80 Unit"',
+            "KR209",
+            "indicator[0].target",
+            "target is in 'Unit' but the indicator's unit is '%'",
+            "write the target in %",
         ),
         (
             'rounding = "half_up"',
@@ -138,6 +146,12 @@ def test_catalogue_mistakes_are_located(tmp_path, old, new, code, field, message
         assert diagnostic.location.line == line_of(text, "[[indicator]]")
 
 
+def test_a_misspelt_key_is_one_mistake_and_one_diagnostic(tmp_path):
+    text = GOOD.replace("formula =", "formulla =")
+    [diagnostic] = load_catalogue_text(tmp_path, text)
+    assert (diagnostic.code, diagnostic.hint) == ("KR201", "did you mean 'formula'?")
+
+
 def test_toml_syntax_error_has_line_and_column(tmp_path):
     text = GOOD.replace('name = "Persentase uji"', 'name = "Persentase uji')
     [diagnostic] = load_catalogue_text(tmp_path, text)
@@ -157,7 +171,7 @@ def test_duplicate_indicator_id(tmp_path):
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
-    text = GOOD.replace("target = 80", 'target = "80"').replace('unit = "%"', "unit = 5")
+    text = GOOD.replace("target = 80", "target = [80]").replace('unit = "%"', "unit = 5")
     codes = sorted(d.code for d in load_catalogue_text(tmp_path, text))
     assert codes == ["KR203", "KR203"]
 
