@@ -246,7 +246,7 @@ def build_catalogue(
 
 
 def _broken_paths(diagnostics: list[Diagnostic]) -> set[str]:
-    """Fields with a shape error; their whole indicator/sasaran is skipped by the semantic checks."""
+    """Fields with a shape error: their whole indicator/sasaran is skipped by semantic checks."""
     broken = set()
     for diagnostic in diagnostics:
         field = diagnostic.location.field or ""
@@ -390,7 +390,7 @@ class _Builder:
         formula = self.formula((*path, "formula"), table["formula"], names, owner)
         target = self.quantity(path, ("target",), table, owner)
         renstra = {}
-        for year, value in table.get("renstra", {}).items():
+        for year in table.get("renstra", {}):
             quantity = self.quantity(path, ("renstra", year), table["renstra"], owner, key=year)
             if quantity is not None:
                 renstra[int(year)] = quantity

@@ -105,7 +105,7 @@ def evaluate_indicator(
 
 
 def catalogue_rule(indicator: Indicator, inputs: Mapping[str, Decimal]) -> str | None:
-    """The catalogue's own N/A rule (``[indicator.not_applicable]``), if it applies to ``inputs``."""
+    """The catalogue's own N/A rule (``[indicator.not_applicable]``) if it applies to ``inputs``."""
     rule = indicator.not_applicable
     if rule is None:
         return None
