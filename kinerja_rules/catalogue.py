@@ -389,6 +389,14 @@ class _Builder:
         owner = table["id"]
         formula = self.formula((*path, "formula"), table["formula"], names, owner)
         target = self.quantity(path, ("target",), table, owner)
+        if "target" not in table:
+            year = self.data.get("year")
+            self.error(
+                "KR208",
+                f"indicator '{owner}' has no target for {year}",
+                path,
+                f"add target = … (the PK {year} target; 0 when the PK sets none)",
+            )
         renstra = {}
         for year in table.get("renstra", {}):
             quantity = self.quantity(path, ("renstra", year), table["renstra"], owner, key=year)

@@ -15,6 +15,10 @@ from .diagnostics import KinerjaError, PluginError
 from .engine import Engine
 from .formatting import LANGS
 from .render import FORMATS, explain, render
+from .validation import FORMATS as VALIDATE_FORMATS
+from .validation import render as render_validation
+from .validation import validate
+from .verification import InvariantRun
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,11 +63,45 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "plugins", parents=[catalog], help="list the loaded plugins and their catalogues"
     )
+
+    validate = commands.add_parser(
+        "validate",
+        parents=[catalog],
+        help="check catalogues: located errors and warnings, examples and invariants",
+        description="Check catalogue files or directories (default: the installed catalogues "
+        "plus --catalog directories). Exit 0 when there is no error, 1 on any error (or any "
+        "warning with --strict), 2 on a usage error.",
+    )
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="catalogue files or directories")
+    validate.add_argument(
+        "--format", choices=VALIDATE_FORMATS, default="text", help="output format (default: text)"
+    )
+    validate.add_argument("--strict", action="store_true", help="warnings fail too")
+    validate.add_argument(
+        "--no-invariants", action="store_true", help="skip the hypothesis runs of invariants"
+    )
+    validate.add_argument(
+        "--max-examples",
+        type=_positive,
+        default=100,
+        metavar="N",
+        help="examples hypothesis tries per invariant (default: 100)",
+    )
+    validate.add_argument("--seed", type=int, default=0, help="hypothesis seed (default: 0)")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "validate":
+        return _validate(args)
     try:
         engine = Engine.create(catalog_dirs=args.catalog)
         if args.command == "plugins":
@@ -89,6 +127,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PluginError as error:
         print(f"kinerja-rules: plugin error: {error}", file=sys.stderr)
         return 1
+
+
+def _validate(args: argparse.Namespace) -> int:
+    run = None if args.no_invariants else InvariantRun(args.max_examples, args.seed)
+    try:
+        result = validate(args.paths, args.catalog, invariants=run)
+    except PluginError as error:
+        print(f"kinerja-rules: plugin error: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(render_validation(result, args.format))
+    return result.exit_code(args.strict)
 
 
 def _plugins(engine: Engine) -> int:

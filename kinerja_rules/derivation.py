@@ -7,11 +7,12 @@ symbolic form and the form with values substituted always have the same shape an
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Mapping
 from decimal import Decimal
 
 from .formatting import format_decimal
-from .formula import Formula
+from .formula import Formula, NotMeasurable, evaluate_node
 
 _SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "×", ast.Div: "/"}
 _COMPARE = {ast.Lt: "<", ast.LtE: "≤", ast.Gt: ">", ast.GtE: "≥", ast.Eq: "=", ast.NotEq: "≠"}
@@ -24,14 +25,17 @@ def render(
     percent: bool = False,
     lang: str = "id",
     labels: Mapping[str, str] | None = None,
+    branches_for: Mapping[str, Decimal] | None = None,
 ) -> str:
     """The formula as text; names in ``values`` are replaced by their values.
 
     A value given as a string is written as is (for pre-formatted figures); ``labels`` renames
     the remaining names (``R`` → ``realisasi``). With ``percent``, a final ``× 100`` is written
-    ``× 100%``, as reports write percentages.
+    ``× 100%``, as reports write percentages. With ``values`` (or ``branches_for``, to keep the
+    names), each ``x if c else y`` is written as the branch those values take.
     """
-    tree = formula.tree
+    chooser = branches_for or {k: v for k, v in (values or {}).items() if isinstance(v, Decimal)}
+    tree = _taken_branches(formula, formula.tree, chooser) if chooser else formula.tree
     if (
         percent
         and isinstance(tree, ast.BinOp)
@@ -41,6 +45,22 @@ def render(
     ):
         return _Printer(values, lang, labels).text(tree.left, 7) + " × 100%"
     return _Printer(values, lang, labels).text(tree, 0)
+
+
+def _taken_branches(formula: Formula, node: ast.expr, values: Mapping[str, Decimal]) -> ast.expr:
+    """A copy of ``node`` with every ``x if c else y`` replaced by the branch ``values`` take."""
+
+    class Chooser(ast.NodeTransformer):
+        def visit_IfExp(self, branch: ast.IfExp) -> ast.AST:
+            try:
+                taken = (
+                    branch.body if evaluate_node(formula, branch.test, values) else branch.orelse
+                )
+            except (NotMeasurable, KeyError):
+                return self.generic_visit(branch)
+            return self.visit(taken)
+
+    return Chooser().visit(copy.deepcopy(node))
 
 
 class _Printer:

@@ -80,6 +80,27 @@ def collect_functions(manager: pluggy.PluginManager) -> dict[str, FormulaFunctio
     return functions
 
 
+def plugin_layers(manager: pluggy.PluginManager) -> list[Layer]:
+    """One catalogue layer per plugin implementing ``kinerja_catalogues``, in registration order."""
+    return [
+        Layer(f"plugin {impl.plugin_name}", tuple(impl.function() or ()))
+        for impl in manager.hook.kinerja_catalogues.get_hookimpls()
+    ]
+
+
+def not_applicable_rule(manager: pluggy.PluginManager):
+    """The plugins' ``kinerja_not_applicable`` as a plain function of (catalogue, indicator, inputs)."""
+
+    def rule(
+        catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
+    ) -> str | None:
+        return manager.hook.kinerja_not_applicable(
+            catalogue=catalogue, indicator=indicator, inputs=inputs
+        )
+
+    return rule
+
+
 @attrs.frozen
 class Engine:
     """Plugins, the catalogues in force and the formula functions, ready to evaluate data."""
@@ -102,10 +123,7 @@ class Engine:
         """
         manager = create_plugin_manager(entry_points, plugins)
         functions = collect_functions(manager)
-        layers = [
-            Layer(f"plugin {impl.plugin_name}", tuple(impl.function() or ()))
-            for impl in manager.hook.kinerja_catalogues.get_hookimpls()  # registration order
-        ]
+        layers = plugin_layers(manager)
         errors = []
         for directory in catalog_dirs:
             try:
@@ -136,6 +154,4 @@ class Engine:
     def _not_applicable(
         self, catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
     ) -> str | None:
-        return self.plugin_manager.hook.kinerja_not_applicable(
-            catalogue=catalogue, indicator=indicator, inputs=inputs
-        )
+        return not_applicable_rule(self.plugin_manager)(catalogue, indicator, inputs)

@@ -115,6 +115,10 @@ class Formula:
     denominator_names: frozenset[str]
     tree: ast.expr = attrs.field(repr=False)
     evaluator: Evaluator = attrs.field(repr=False)
+    #: The text the tree's offsets refer to (one line, stripped).
+    source: str = attrs.field(repr=False, default="")
+    #: The functions this formula calls, by name.
+    function_table: Mapping[str, FormulaFunction] = attrs.field(repr=False, factory=dict)
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | bool:
         """Evaluate with exact decimals; raises :class:`NotMeasurable` on a division by zero."""
@@ -167,6 +171,8 @@ def compile_formula(
         denominator_names=frozenset(checker.denominator_names),
         tree=tree,
         evaluator=SimpleEvalEvaluator(tree, stripped, used_functions),
+        source=stripped,
+        function_table=used_functions,
     )
 
 
@@ -435,6 +441,20 @@ class _DecimalEval(simpleeval.SimpleEval):
                 f"formula function {name}() returned {type(result).__name__}, not a Decimal"
             )
         return Decimal(result)
+
+
+def evaluate_node(
+    formula: Formula, node: ast.expr, values: Mapping[str, Decimal]
+) -> Decimal | bool:
+    """Evaluate one sub-expression of a checked formula (e.g. the condition of an ``if``).
+
+    Used to show which branch a derivation took; evaluation proper goes through the evaluator.
+    """
+    evaluator = _DecimalEval(formula.source, formula.function_table, values)
+    try:
+        return evaluator._eval(node)
+    except ArithmeticError as error:
+        raise NotMeasurable(f"nilai tidak dapat dihitung ({type(error).__name__})") from None
 
 
 @attrs.frozen

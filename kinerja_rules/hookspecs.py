@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
     from .model import Catalogue, Indicator
 
 PROJECT = "kinerja_rules"
@@ -105,4 +106,28 @@ def kinerja_formula_functions() -> Mapping[str, Any]:
     simpleeval's default functions. Two plugins registering the same name, or a name shadowing
     a built-in one, is an error when the engine is created. A function that cannot compute a
     value for its arguments should raise :class:`kinerja_rules.NotMeasurable` with a reason.
+    """
+
+
+# -------------------------------------------------------------------------------------------
+# Validation
+# -------------------------------------------------------------------------------------------
+
+
+@hookspec
+def kinerja_check_catalogue(catalogue: Catalogue) -> Iterable[Diagnostic] | None:
+    """Check a loaded catalogue with rules of this plugin's own; ``kinerja-rules validate`` runs it.
+
+    :param catalogue: a catalogue that loaded without errors (any unit type: check
+        ``catalogue.unit_type`` when the rule is for one).
+    :return: :class:`~kinerja_rules.Diagnostic` objects (or ``None``). Locate them with the
+        catalogue's own locations — ``indicator.location`` for the ``[[indicator]]`` header,
+        ``indicator.where("formula")`` (or ``"target"``, ``"renstra.2024"``, ``"inputs.A"``…)
+        for a key — so they print like every other diagnostic. Use a code of your own with an
+        uppercase prefix other than ``KR`` and three digits (``LPKA001``), documented with the
+        plugin; choose ``Severity.WARNING`` for advice and ``Severity.ERROR`` for what must be
+        fixed (errors make ``validate`` exit 1).
+
+    Called once per catalogue, after kinerja-rules' own checks; the results of all plugins are
+    reported together, sorted by file and line.
     """

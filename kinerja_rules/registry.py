@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from .catalogue import load_catalogue, load_catalogue_bytes
+from .catalogue import check_catalogue_bytes, check_catalogue_file
 from .diagnostics import Diagnostic, KinerjaError, Location
 from .formula import FormulaFunction
 from .model import Catalogue
@@ -85,8 +85,23 @@ def load_catalogue_set(
 ) -> CatalogueSet:
     """Load every layer, merging within a layer and replacing across layers.
 
-    All files are checked before anything is returned; every problem of every file is reported
-    together in one :class:`KinerjaError`.
+    All files are checked before anything is returned; every error of every file is reported
+    together in one :class:`KinerjaError` (warnings are for ``kinerja-rules validate``).
+    """
+    catalogues, diagnostics = collect_catalogue_set(layers, functions)
+    errors = [d for d in diagnostics if d.is_error]
+    if errors:
+        raise KinerjaError(errors)
+    return catalogues
+
+
+def collect_catalogue_set(
+    layers: Sequence[Layer], functions: Mapping[str, FormulaFunction]
+) -> tuple[CatalogueSet, list[Diagnostic]]:
+    """Like :func:`load_catalogue_set`, but return the diagnostics instead of raising.
+
+    Files with errors are left out of the set; everything else is loaded and merged, so one
+    broken file does not hide the problems of the others.
     """
     diagnostics: list[Diagnostic] = []
     catalogues: dict[Key, Catalogue] = {}
@@ -99,22 +114,20 @@ def load_catalogue_set(
                 replaced[key] = (*replaced.get(key, ()), origins[key])
             catalogues[key] = catalogue
             origins[key] = layer.origin
-    if diagnostics:
-        raise KinerjaError(diagnostics)
-    return CatalogueSet(catalogues, origins, replaced)
+    return CatalogueSet(catalogues, origins, replaced), diagnostics
 
 
 def _load_layer(
     layer: Layer, functions: Mapping[str, FormulaFunction], diagnostics: list[Diagnostic]
 ) -> Iterable[Catalogue]:
     for source in layer.sources:
-        try:
-            if isinstance(source, (str, os.PathLike)):
-                yield load_catalogue(source, functions)
-            else:  # an importlib.resources traversable inside an installed package
-                yield load_catalogue_bytes(source.read_bytes(), str(source), functions)
-        except KinerjaError as error:
-            diagnostics.extend(error.diagnostics)
+        if isinstance(source, (str, os.PathLike)):
+            result = check_catalogue_file(source, functions)
+        else:  # an importlib.resources traversable inside an installed package
+            result = check_catalogue_bytes(source.read_bytes(), str(source), functions)
+        diagnostics.extend(result.diagnostics)
+        if result.catalogue is not None:
+            yield result.catalogue
 
 
 def _merge(loaded: list[Catalogue], diagnostics: list[Diagnostic]) -> dict[Key, Catalogue]:

@@ -65,8 +65,8 @@ class Derivation:
         return self.unit == "%"
 
     def realisasi_expression(self, lang: str = "id") -> str:
-        """``A / B × 100%``"""
-        return render(self.formula, percent=self.percent, lang=lang)
+        """``A / B × 100%`` (for ``x if c else y``, the branch the inputs took)."""
+        return render(self.formula, percent=self.percent, lang=lang, branches_for=self.inputs)
 
     def realisasi_substituted(self, lang: str = "id") -> str | None:
         """``629 / 1277 × 100%`` (None when the realisasi was not computed from inputs)."""

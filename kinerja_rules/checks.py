@@ -1,0 +1,110 @@
+"""Checks on a loaded catalogue that need more than its shape: warnings a maintainer should read.
+
+These run in ``kinerja-rules validate`` (not on every ``evaluate``): a decreasing-sounding name
+without a declared polarity, a Renstra target that disagrees with the PK target, an input that is
+declared but never used, and a division whose denominator can be zero with no rule — from the
+catalogue or a plugin — saying why the indicator is then not measurable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from .diagnostics import Diagnostic, Severity
+from .evaluation import NotApplicableRule, catalogue_rule
+from .formatting import format_decimal
+from .formula import NotMeasurable, compile_formula
+from .model import Catalogue, Indicator
+
+#: Words in an indicator name that say the measured quantity goes down.
+DECREASING = re.compile(r"\b(menurunnya|penurunan|berkurangnya)\b", re.IGNORECASE)
+
+
+def check(catalogue: Catalogue, not_applicable: NotApplicableRule) -> list[Diagnostic]:
+    """Every warning for ``catalogue``, in catalogue order."""
+    found: list[Diagnostic] = []
+    for indicator in catalogue.indicators:
+        found += _polarity(indicator)
+        found += _renstra(catalogue, indicator)
+        found += _unused_inputs(indicator)
+        found += _zero_denominators(catalogue, indicator, not_applicable)
+    return found
+
+
+def warning(code: str, message: str, location, hint: str) -> Diagnostic:
+    return Diagnostic(code, message, location, hint, Severity.WARNING)
+
+
+def _polarity(indicator: Indicator) -> Iterator[Diagnostic]:
+    match = DECREASING.search(indicator.name)
+    if match and not indicator.polarity_declared:
+        yield warning(
+            "KR210",
+            f"indicator '{indicator.id}': the name says '{match.group(0)}' but no polarity is "
+            "declared (defaults to higher is better)",
+            indicator.where("name"),
+            'declare polarity = "lower" if a smaller realisasi is better, or "higher" if the '
+            "formula already measures the decrease",
+        )
+
+
+def _renstra(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]:
+    planned = indicator.renstra.get(catalogue.year)
+    if planned is not None and indicator.target is not None and planned != indicator.target:
+        yield warning(
+            "KR211",
+            f"indicator '{indicator.id}': Renstra {catalogue.year} target "
+            f"{format_decimal(planned)} differs from the PK target {format_decimal(indicator.target)}",
+            indicator.where(f"renstra.{catalogue.year}"),
+            "check both against the signed documents; the PK target is the one evaluated",
+        )
+
+
+def _unused_inputs(indicator: Indicator) -> Iterator[Diagnostic]:
+    for spec in indicator.inputs:
+        if spec.name not in indicator.formula.names:
+            yield warning(
+                "KR307",
+                f"indicator '{indicator.id}': input {spec.name} is declared but the formula "
+                "never uses it",
+                indicator.where(f"inputs.{spec.name}"),
+                f"use {spec.name} in the formula or remove it (data clerks would count it for "
+                "nothing)",
+            )
+
+
+def _zero_denominators(
+    catalogue: Catalogue, indicator: Indicator, not_applicable: NotApplicableRule
+) -> Iterator[Diagnostic]:
+    """Probe each denominator at zero: is there a rule, or does the formula handle it?"""
+    inputs = [spec.name for spec in indicator.inputs]
+    for denominator in dict.fromkeys(indicator.formula.denominators):
+        names = [name for name in inputs if re.search(rf"\b{name}\b", denominator)]
+        probe = {name: Decimal(0 if name in names else 1) for name in inputs}
+        if not _is_zero(denominator, probe, inputs):
+            continue  # e.g. "D + 1" or "2": cannot be zero for counts
+        if catalogue_rule(indicator, probe) or not_applicable(catalogue, indicator, probe):
+            continue
+        try:
+            indicator.formula.evaluate(probe)
+        except NotMeasurable:
+            yield warning(
+                "KR308",
+                f"indicator '{indicator.id}': denominator {denominator} can be 0 and no rule "
+                "says why the indicator is then not measurable",
+                indicator.where("formula"),
+                f'add [indicator.not_applicable] when = "{denominator} == 0", reason = "…" '
+                "(e.g. \"tidak ada populasi\"), or guard the division with 'if … else'",
+            )
+
+
+def _is_zero(expression: str, probe: dict[str, Decimal], inputs: list[str]) -> bool:
+    try:
+        value = compile_formula(expression, frozenset(inputs), {}).evaluate(probe)
+    except NotMeasurable:
+        return True
+    except Exception:  # a function call in the denominator: we cannot tell, so do not warn
+        return False
+    return value == 0

@@ -1,0 +1,198 @@
+"""``kinerja-rules validate``: everything a catalogue maintainer's CI should catch, located.
+
+Validation loads catalogue files the way the engine does, but never stops early: it reports
+every error and warning of every file — shape, meaning, formulas, duplicate ids across files of
+one unit type and year, the warnings of :mod:`kinerja_rules.checks`, the plugins' own checks
+(``kinerja_check_catalogue``), and the catalogue's worked examples and invariants
+(:mod:`kinerja_rules.verification`). Output is text, JSON or GitHub Actions annotations.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .checks import check
+from .diagnostics import Diagnostic, KinerjaError, Location, PluginError
+from .engine import collect_functions, create_plugin_manager, not_applicable_rule, plugin_layers
+from .registry import Layer, collect_catalogue_set, directory_layer
+from .verification import InvariantRun, check_examples, check_invariants
+
+FORMATS = ("text", "json", "github")
+
+
+@attrs.frozen
+class ValidationResult:
+    """Every diagnostic found, sorted by file and position, and what was looked at."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+    catalogues: int
+    invariants: InvariantRun | None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+    def exit_code(self, strict: bool = False) -> int:
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+
+def validate(
+    paths: Sequence[str | os.PathLike[str]] = (),
+    catalog_dirs: Sequence[str | os.PathLike[str]] = (),
+    *,
+    invariants: InvariantRun | None = InvariantRun(),
+    entry_points: bool = True,
+    plugins: Iterable[Any] = (),
+) -> ValidationResult:
+    """Validate catalogue files or directories (``paths``), or, with none, the installed
+    catalogues and ``catalog_dirs``. ``invariants=None`` skips the hypothesis runs.
+
+    Raises :class:`PluginError` only for a broken plugin; everything about the catalogues is in
+    the result.
+    """
+    manager = create_plugin_manager(entry_points, plugins)
+    functions = collect_functions(manager)
+    diagnostics: list[Diagnostic] = []
+    if paths:
+        layers = [Layer("validate", tuple(_expand(paths, diagnostics)))]
+    else:
+        layers = plugin_layers(manager)
+        for directory in catalog_dirs:
+            try:
+                layers.append(directory_layer(directory))
+            except KinerjaError as error:
+                diagnostics.extend(error.diagnostics)
+    catalogues, loading = collect_catalogue_set(layers, functions)
+    diagnostics += loading
+    rule = not_applicable_rule(manager)
+    for catalogue in catalogues:
+        diagnostics += check(catalogue, rule)
+        diagnostics += _plugin_checks(manager, catalogue)
+        diagnostics += check_examples(catalogue, rule)
+        if invariants is not None:
+            diagnostics += check_invariants(catalogue, rule, invariants)
+    files = sum(len(layer.sources) for layer in layers)
+    ordered = sorted(set(diagnostics), key=_position)
+    return ValidationResult(tuple(ordered), files, len(catalogues), invariants)
+
+
+def _expand(paths: Sequence[str | os.PathLike[str]], diagnostics: list[Diagnostic]) -> list[Path]:
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(path.rglob("*.toml"))
+            if not found:
+                diagnostics.append(
+                    Diagnostic("KR100", "no .toml files in this directory", Location(str(given)))
+                )
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            diagnostics.append(
+                Diagnostic("KR100", "file not found", Location(str(given)), "check the path")
+            )
+    return files
+
+
+def _plugin_checks(manager, catalogue) -> list[Diagnostic]:
+    found = []
+    for impl in manager.hook.kinerja_check_catalogue.get_hookimpls():
+        for item in impl.function(catalogue=catalogue) or ():
+            if not isinstance(item, Diagnostic):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r}: kinerja_check_catalogue returned {item!r}, "
+                    "not a Diagnostic"
+                )
+            found.append(item)
+    return found
+
+
+def _position(diagnostic: Diagnostic) -> tuple:
+    location = diagnostic.location
+    return (
+        location.file,
+        location.line or 0,
+        location.col or 0,
+        diagnostic.code,
+        diagnostic.message,
+    )
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def render(result: ValidationResult, fmt: str = "text") -> str:
+    if fmt == "json":
+        return (
+            json.dumps([_as_dict(d) for d in result.diagnostics], ensure_ascii=False, indent=2)
+            + "\n"
+        )
+    if fmt == "github":
+        return "".join(_github(d) + "\n" for d in result.diagnostics)
+    lines = [d.format() for d in result.diagnostics]
+    lines.append(summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def summary(result: ValidationResult) -> str:
+    checked = (
+        f"invariants checked with hypothesis (seed {result.invariants.seed}, "
+        f"at most {result.invariants.max_examples} examples each)"
+        if result.invariants is not None
+        else "invariants not checked"
+    )
+    return (
+        f"{result.errors} error(s), {result.warnings} warning(s) in {result.files} file(s), "
+        f"{result.catalogues} catalogue(s); {checked}"
+    )
+
+
+def _as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
+    location = diagnostic.location
+    return {
+        "file": location.file,
+        "line": location.line,
+        "col": location.col,
+        "field": location.field,
+        "severity": diagnostic.severity.value,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
+    }
+
+
+def _github(diagnostic: Diagnostic) -> str:
+    """A GitHub Actions workflow command: ``::error file=…,line=…,col=…,title=…::message``."""
+    location = diagnostic.location
+    properties = [f"file={_escape_property(location.file)}"]
+    if location.line is not None:
+        properties.append(f"line={location.line}")
+    if location.col is not None:
+        properties.append(f"col={location.col}")
+    properties.append(f"title={_escape_property(diagnostic.code)}")
+    field = f"{location.field}: " if location.field else ""
+    message = f"{field}{diagnostic.message}"
+    if diagnostic.hint:
+        message += f"\nhint: {diagnostic.hint}"
+    return f"::{diagnostic.severity.value} {','.join(properties)}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
