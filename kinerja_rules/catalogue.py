@@ -187,10 +187,15 @@ CATALOGUE_FIELDS: dict[str, Field] = {
 
 @attrs.frozen
 class LoadResult:
-    """A catalogue file as loaded: the catalogue (None when it has errors) and every diagnostic."""
+    """A catalogue file as loaded, and every diagnostic.
+
+    ``catalogue`` is None when the file has an error; ``partial`` then holds what could still be
+    built (the indicators without errors), so validation can report their warnings too.
+    """
 
     catalogue: Catalogue | None
     diagnostics: tuple[Diagnostic, ...]
+    partial: Catalogue | None = None
 
 
 def load_catalogue(path: PathLike, functions: Mapping[str, FormulaFunction]) -> Catalogue:
@@ -241,7 +246,7 @@ def build_catalogue(
     catalogue = builder.build()
     diagnostics = (*shape, *builder.diagnostics)
     if any(d.is_error for d in diagnostics):
-        catalogue = None
+        return LoadResult(None, diagnostics, partial=catalogue)
     return LoadResult(catalogue, diagnostics)
 
 

@@ -56,7 +56,8 @@ def _renstra(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]
         yield warning(
             "KR211",
             f"indicator '{indicator.id}': Renstra {catalogue.year} target "
-            f"{format_decimal(planned)} differs from the PK target {format_decimal(indicator.target)}",
+            f"{format_decimal(planned)} differs from the PK target "
+            f"{format_decimal(indicator.target)}",
             indicator.where(f"renstra.{catalogue.year}"),
             "check both against the signed documents; the PK target is the one evaluated",
         )

@@ -89,7 +89,7 @@ def plugin_layers(manager: pluggy.PluginManager) -> list[Layer]:
 
 
 def not_applicable_rule(manager: pluggy.PluginManager):
-    """The plugins' ``kinerja_not_applicable`` as a plain function of (catalogue, indicator, inputs)."""
+    """The plugins' ``kinerja_not_applicable`` as a function of (catalogue, indicator, inputs)."""
 
     def rule(
         catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]

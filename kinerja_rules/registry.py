@@ -96,19 +96,22 @@ def load_catalogue_set(
 
 
 def collect_catalogue_set(
-    layers: Sequence[Layer], functions: Mapping[str, FormulaFunction]
+    layers: Sequence[Layer],
+    functions: Mapping[str, FormulaFunction],
+    partial: list[Catalogue] | None = None,
 ) -> tuple[CatalogueSet, list[Diagnostic]]:
     """Like :func:`load_catalogue_set`, but return the diagnostics instead of raising.
 
-    Files with errors are left out of the set; everything else is loaded and merged, so one
-    broken file does not hide the problems of the others.
+    Files with errors are left out of the set (what could be built of them is appended to
+    ``partial`` when given); everything else is loaded and merged, so one broken file does not
+    hide the problems of the others.
     """
     diagnostics: list[Diagnostic] = []
     catalogues: dict[Key, Catalogue] = {}
     origins: dict[Key, str] = {}
     replaced: dict[Key, tuple[str, ...]] = {}
     for layer in layers:
-        loaded = list(_load_layer(layer, functions, diagnostics))
+        loaded = list(_load_layer(layer, functions, diagnostics, partial))
         for key, catalogue in _merge(loaded, diagnostics).items():
             if key in origins:
                 replaced[key] = (*replaced.get(key, ()), origins[key])
@@ -118,7 +121,10 @@ def collect_catalogue_set(
 
 
 def _load_layer(
-    layer: Layer, functions: Mapping[str, FormulaFunction], diagnostics: list[Diagnostic]
+    layer: Layer,
+    functions: Mapping[str, FormulaFunction],
+    diagnostics: list[Diagnostic],
+    partial: list[Catalogue] | None,
 ) -> Iterable[Catalogue]:
     for source in layer.sources:
         if isinstance(source, (str, os.PathLike)):
@@ -128,6 +134,8 @@ def _load_layer(
         diagnostics.extend(result.diagnostics)
         if result.catalogue is not None:
             yield result.catalogue
+        elif result.partial is not None and partial is not None:
+            partial.append(result.partial)
 
 
 def _merge(loaded: list[Catalogue], diagnostics: list[Diagnostic]) -> dict[Key, Catalogue]:

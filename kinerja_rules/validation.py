@@ -24,6 +24,7 @@ from .registry import Layer, collect_catalogue_set, directory_layer
 from .verification import InvariantRun, check_examples, check_invariants
 
 FORMATS = ("text", "json", "github")
+DEFAULT_RUN = InvariantRun()
 
 
 @attrs.frozen
@@ -51,7 +52,7 @@ def validate(
     paths: Sequence[str | os.PathLike[str]] = (),
     catalog_dirs: Sequence[str | os.PathLike[str]] = (),
     *,
-    invariants: InvariantRun | None = InvariantRun(),
+    invariants: InvariantRun | None = DEFAULT_RUN,
     entry_points: bool = True,
     plugins: Iterable[Any] = (),
 ) -> ValidationResult:
@@ -73,10 +74,12 @@ def validate(
                 layers.append(directory_layer(directory))
             except KinerjaError as error:
                 diagnostics.extend(error.diagnostics)
-    catalogues, loading = collect_catalogue_set(layers, functions)
+    partial: list = []
+    catalogues, loading = collect_catalogue_set(layers, functions, partial)
     diagnostics += loading
     rule = not_applicable_rule(manager)
-    for catalogue in catalogues:
+    # Files with errors still get their other indicators checked: one pass shows everything.
+    for catalogue in [*catalogues, *partial]:
         diagnostics += check(catalogue, rule)
         diagnostics += _plugin_checks(manager, catalogue)
         diagnostics += check_examples(catalogue, rule)

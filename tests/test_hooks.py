@@ -223,3 +223,45 @@ def test_bapas_unit_count_without_target_is_not_applicable(tmp_path):
     assert result.status is Status.TIDAK_DAPAT_DIUKUR
     assert result.na_reason == "tidak ada target Unit tahun 2023"
     assert report.sasaran[1].measured == 8
+
+
+def test_hook_kinerja_check_catalogue(tmp_path):
+    from kinerja_rules import Diagnostic, Severity
+    from kinerja_rules.validation import render, validate
+
+    path = write(
+        tmp_path / "rutan.toml",
+        RUTAN_CATALOGUE.format(indicator_id="layanan", formula="A / B * 100 if B > 0 else 0"),
+    )
+
+    class NoZeroFallback:
+        """A unit type's own rule: a ratio must not fall back to 0 when its population is empty."""
+
+        @hookimpl
+        def kinerja_check_catalogue(self, catalogue):
+            for indicator in catalogue.indicators:
+                if "else 0" in indicator.formula.text:
+                    yield Diagnostic(
+                        "RUTAN001",
+                        f"indicator '{indicator.id}': 'else 0' turns 'cannot be measured' into 0",
+                        indicator.where("formula"),
+                        "declare [indicator.not_applicable] instead",
+                        Severity.ERROR,
+                    )
+
+    result = validate([path], entry_points=False, plugins=[NoZeroFallback()], invariants=None)
+    [diagnostic] = result.diagnostics
+    assert diagnostic.code == "RUTAN001"
+    text = path.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("formula ="))
+    assert (diagnostic.location.file, diagnostic.location.line) == (str(path), line)
+    assert result.exit_code() == 1
+    assert f"{path}:{line}:11: error RUTAN001:" in render(result, "text")
+
+    class Broken:
+        @hookimpl
+        def kinerja_check_catalogue(self, catalogue):
+            return ["not a diagnostic"]
+
+    with pytest.raises(PluginError, match="not a Diagnostic"):
+        validate([path], entry_points=False, plugins=[Broken()], invariants=None)
