@@ -71,6 +71,18 @@ _REFUSED = {
 }
 
 
+DEFAULT_HINTS = {
+    "KR301": 'write an arithmetic expression over the inputs, e.g. "A / B * 100"',
+    "KR302": "formulas may use numbers, input names, + - * /, comparisons, and/or/not, "
+    "'x if c else y' and registered functions (min, max, abs, and plugins' ones)",
+    "KR303": "declare the name under [indicator.inputs] or fix the spelling",
+    "KR304": "plugins register extra functions through the kinerja_formula_functions hook",
+    "KR305": "simplify the expression, or split it into several indicators",
+    "KR306": "a realisasi formula computes a number; conditions (A > B) belong in 'x if c "
+    "else y', not_applicable.when, invariants and assume",
+}
+
+
 class NotMeasurable(Exception):
     """The value cannot be measured for these inputs (e.g. a division by zero)."""
 
@@ -87,6 +99,10 @@ class FormulaError(Exception):
     message: str
     offset: int = 0
     hint: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.hint is None:  # every refusal teaches what is allowed
+            object.__setattr__(self, "hint", DEFAULT_HINTS.get(self.code))
 
     def __str__(self) -> str:
         return self.message

@@ -182,7 +182,7 @@ def _merge_two(first: Catalogue, second: Catalogue, diagnostics: list[Diagnostic
                     "KR205",
                     f"indicator id '{indicator.id}' is also declared at "
                     f"{indicator_ids[indicator.id]}",
-                    indicator.location,
+                    indicator.where("id"),
                     "ids must be unique across the files of one unit type and year",
                 )
             )
