@@ -127,7 +127,8 @@ EXPECTED = [
     ("warnings.toml", "renstra = { 2024 = 85 }", "KR211"),
     (
         "warnings.toml",
-        'id = "zero"\nsasaran = "S1"\nlevel = "IKK"\nname = "Persentase uji"\nunit = "%"\npolarity = "higher"\nformula = "A / B * 100"',
+        'id = "zero"\nsasaran = "S1"\nlevel = "IKK"\nname = "Persentase uji"\nunit = "%"\n'
+        'polarity = "higher"\nformula = "A / B * 100"',
         "KR308",
     ),
     ("syntax.toml", 'note = "unterminated', "KR101"),
@@ -135,7 +136,7 @@ EXPECTED = [
 
 
 def line_of(text: str, marker: str, occurrence: int = 1) -> int:
-    """The 1-based line of the last line of ``marker`` (of its first line for an indicator header)."""
+    """The 1-based line of the last line of ``marker`` (the first, for an indicator header)."""
     start = -1
     for _ in range(occurrence):
         start = text.index(marker, start + 1)
@@ -334,7 +335,8 @@ def test_lpka_kepatuhan_example_proves_full_compliance():
         ("empty.toml", b"", "KR202"),
         (
             "array.toml",
-            b'year = 2024\nunit_type = "x"\ntitle = "x"\npolicy = [1, 2]\nsasaran = []\nindicator = []\n',
+            b'year = 2024\nunit_type = "x"\ntitle = "x"\npolicy = [1, 2]\n'
+            b"sasaran = []\nindicator = []\n",
             "KR203",
         ),
         (
