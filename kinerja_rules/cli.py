@@ -7,6 +7,7 @@ printed, located, on stderr — and 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +15,7 @@ from . import __version__
 from .diagnostics import KinerjaError, PluginError
 from .engine import Engine
 from .formatting import LANGS
+from .json_schema import SCHEMAS
 from .render import FORMATS, explain, render
 from .validation import FORMATS as VALIDATE_FORMATS
 from .validation import render as render_validation
@@ -64,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         "plugins", parents=[catalog], help="list the loaded plugins and their catalogues"
     )
 
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of the catalogue (or data) format, for TOML editors"
+    )
+    schema.add_argument("kind", nargs="?", choices=sorted(SCHEMAS), default="catalogue")
+
     validate = commands.add_parser(
         "validate",
         parents=[catalog],
@@ -102,6 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "schema":
+        sys.stdout.write(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False) + "\n")
+        return 0
     try:
         engine = Engine.create(catalog_dirs=args.catalog)
         if args.command == "plugins":

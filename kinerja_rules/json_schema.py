@@ -1,0 +1,95 @@
+"""The catalogue and data formats as JSON Schema, for TOML editors (taplo / Even Better TOML).
+
+Generated from the same :class:`~kinerja_rules.schema.Field` descriptions the loaders check, so
+an editor underlines exactly the shape mistakes ``kinerja-rules validate`` reports (meaning —
+unknown sasaran, formulas, duplicate ids — is left to validate). ``kinerja-rules schema`` prints
+it; ``schema/*.schema.json`` in the repository is kept equal to it by a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .schema import Field
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+_TYPES = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "table": "object",
+    "array": "array",
+}
+
+
+def document_schema(fields: Mapping[str, Field], title: str, description: str) -> dict[str, Any]:
+    """A complete JSON Schema document for a TOML file whose top-level keys are ``fields``."""
+    return {
+        "$schema": DRAFT,
+        "title": title,
+        "description": description,
+        "type": "object",
+        **_table(fields),
+    }
+
+
+def field_schema(field: Field) -> dict[str, Any]:
+    types = [_TYPES[kind] for kind in field.kinds]
+    result: dict[str, Any] = {"type": types[0] if len(types) == 1 else types}
+    if field.doc:
+        result["description"] = field.doc
+    if field.choices:
+        result["enum"] = list(field.choices)
+    if field.pattern:
+        result["pattern"] = f"^(?:{field.pattern})$"
+    if field.minimum is not None:
+        result["minimum"] = field.minimum
+    if field.table is not None:
+        result.update(_table(field.table))
+    elif field.values is not None and "table" in field.kinds:
+        values = field_schema(field.values)
+        if field.key_pattern:
+            result["patternProperties"] = {f"^(?:{field.key_pattern})$": values}
+            result["additionalProperties"] = False
+        else:
+            result["additionalProperties"] = values
+    elif field.values is not None and "array" in field.kinds:
+        result["items"] = field_schema(field.values)
+    return result
+
+
+def _table(fields: Mapping[str, Field]) -> dict[str, Any]:
+    """The object keywords for a table with fixed keys (the caller sets "type")."""
+    table: dict[str, Any] = {
+        "properties": {name: field_schema(field) for name, field in fields.items()},
+        "additionalProperties": False,
+    }
+    required = [name for name, field in fields.items() if field.required]
+    if required:
+        table["required"] = required
+    return table
+
+
+def catalogue_schema() -> dict[str, Any]:
+    from .catalogue import CATALOGUE_FIELDS
+
+    return document_schema(
+        CATALOGUE_FIELDS,
+        "kinerja-rules indicator catalogue",
+        "One unit type's performance indicators for one year (docs/catalogue-format.md).",
+    )
+
+
+def data_schema() -> dict[str, Any]:
+    from .data import DATA_FIELDS
+
+    return document_schema(
+        DATA_FIELDS,
+        "kinerja-rules realisation data",
+        "One unit's input counts per indicator for one year (docs/catalogue-format.md).",
+    )
+
+
+SCHEMAS = {"catalogue": catalogue_schema, "data": data_schema}
