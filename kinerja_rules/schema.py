@@ -82,6 +82,8 @@ def locate(doc: TomlDocument, file: str, path: Path, value: bool = False) -> Loc
     """The location of ``path`` in ``doc`` (its value when ``value`` is true, else its key)."""
     position = doc.value_position(path) if value else doc.key_position(path)
     if position is None:
+        if not path:  # the document itself: point at its start
+            return Location(file, 1, 1)
         return Location(file, field=field_name(path) or None)
     return Location(file, position.line, position.col, field_name(path) or None)
 
