@@ -146,6 +146,12 @@ def default_functions() -> dict[str, FormulaFunction]:
     return {"min": min, "max": max, "abs": abs}
 
 
+#: Checked formulas by (text, names, functions, kind): catalogues repeat formulas ("A / B * 100",
+#: the policy's capaian formulas), and a formula is immutable once checked.
+_CACHE: dict[tuple, Formula] = {}
+_CACHE_SIZE = 4096
+
+
 def compile_formula(
     text: str,
     allowed_names: frozenset[str] | set[str],
@@ -153,6 +159,24 @@ def compile_formula(
     kind: str = NUMBER,
 ) -> Formula:
     """Parse and check ``text``; raise :class:`FormulaError` for anything not allowed."""
+    if not isinstance(text, str):
+        raise FormulaError("KR203", "a formula must be a string")
+    key = (text, frozenset(allowed_names), tuple(sorted(functions.items(), key=lambda i: i[0])), kind)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _compile(text, frozenset(allowed_names), functions, kind)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = cached
+    return cached
+
+
+def _compile(
+    text: str,
+    allowed_names: frozenset[str],
+    functions: Mapping[str, FormulaFunction],
+    kind: str,
+) -> Formula:
     if not isinstance(text, str):
         raise FormulaError("KR203", "a formula must be a string")
     if len(text) > MAX_FORMULA_LENGTH:
