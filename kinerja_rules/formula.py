@@ -161,10 +161,11 @@ def compile_formula(
     """Parse and check ``text``; raise :class:`FormulaError` for anything not allowed."""
     if not isinstance(text, str):
         raise FormulaError("KR203", "a formula must be a string")
-    key = (text, frozenset(allowed_names), tuple(sorted(functions.items(), key=lambda i: i[0])), kind)
+    names = frozenset(allowed_names)
+    key = (text, names, tuple(sorted(functions.items(), key=lambda item: item[0])), kind)
     cached = _CACHE.get(key)
     if cached is None:
-        cached = _compile(text, frozenset(allowed_names), functions, kind)
+        cached = _compile(text, names, functions, kind)
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.clear()
         _CACHE[key] = cached
