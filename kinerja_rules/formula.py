@@ -178,8 +178,6 @@ def _compile(
     functions: Mapping[str, FormulaFunction],
     kind: str,
 ) -> Formula:
-    if not isinstance(text, str):
-        raise FormulaError("KR203", "a formula must be a string")
     if len(text) > MAX_FORMULA_LENGTH:
         raise FormulaError(
             "KR305",
