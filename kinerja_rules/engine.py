@@ -33,6 +33,7 @@ from .sources import PathLike
 BUILTIN_PLUGINS = {
     "lpka": "kinerja_rules.plugins.lpka",
     "bapas": "kinerja_rules.plugins.bapas",
+    "anggaran": "kinerja_rules.plugins.anggaran",
 }
 
 

@@ -16,8 +16,10 @@ from typing import Any
 
 import attrs
 
-from .catalogue import check_catalogue_bytes, check_catalogue_file
+from .budget.scores import ScoreCatalogue, build_score_catalogue, is_score_catalogue
+from .catalogue import build_catalogue
 from .diagnostics import Diagnostic, KinerjaError, Location
+from .sources import parse_document, read_document
 from .formula import FormulaFunction
 from .model import Catalogue
 
@@ -40,6 +42,8 @@ class CatalogueSet:
     origins: Mapping[Key, str]
     #: For each key, the origins whose catalogue was replaced by a later layer.
     replaced: Mapping[Key, tuple[str, ...]]
+    #: Composite budget scores (SMART, IKPA, …) by fiscal year.
+    scores: Mapping[int, ScoreCatalogue] = attrs.field(factory=dict)
 
     def get(self, unit_type: str, year: int) -> Catalogue | None:
         return self.catalogues.get((unit_type, year))
@@ -110,14 +114,31 @@ def collect_catalogue_set(
     catalogues: dict[Key, Catalogue] = {}
     origins: dict[Key, str] = {}
     replaced: dict[Key, tuple[str, ...]] = {}
+    scores: dict[int, ScoreCatalogue] = {}
     for layer in layers:
-        loaded = list(_load_layer(layer, functions, diagnostics, partial))
+        layer_scores: list[ScoreCatalogue] = []
+        loaded = list(_load_layer(layer, functions, diagnostics, partial, layer_scores))
         for key, catalogue in _merge(loaded, diagnostics).items():
             if key in origins:
                 replaced[key] = (*replaced.get(key, ()), origins[key])
             catalogues[key] = catalogue
             origins[key] = layer.origin
-    return CatalogueSet(catalogues, origins, replaced), diagnostics
+        seen: dict[int, ScoreCatalogue] = {}
+        for score_catalogue in layer_scores:
+            if score_catalogue.year in seen:
+                diagnostics.append(
+                    Diagnostic(
+                        "KR207",
+                        f"a second score catalogue for {score_catalogue.year} "
+                        f"(the first is {seen[score_catalogue.year].files[0]})",
+                        Location(score_catalogue.files[0], 1, 1),
+                        "keep one score catalogue per year in each directory",
+                    )
+                )
+                continue
+            seen[score_catalogue.year] = score_catalogue
+        scores.update(seen)
+    return CatalogueSet(catalogues, origins, replaced, scores), diagnostics
 
 
 def _load_layer(
@@ -125,12 +146,28 @@ def _load_layer(
     functions: Mapping[str, FormulaFunction],
     diagnostics: list[Diagnostic],
     partial: list[Catalogue] | None,
+    scores: list[ScoreCatalogue] | None = None,
 ) -> Iterable[Catalogue]:
+    """Indicator catalogues of a layer; score catalogues (``[[score]]``) go to ``scores``."""
     for source in layer.sources:
-        if isinstance(source, (str, os.PathLike)):
-            result = check_catalogue_file(source, functions)
-        else:  # an importlib.resources traversable inside an installed package
-            result = check_catalogue_bytes(source.read_bytes(), str(source), functions)
+        try:
+            if isinstance(source, (str, os.PathLike)):
+                name = str(source)
+                document = read_document(source)
+                raw = Path(source).read_bytes()
+            else:  # an importlib.resources traversable inside an installed package
+                name, raw = str(source), source.read_bytes()
+                document = parse_document(raw, name)
+        except KinerjaError as error:
+            diagnostics.extend(error.diagnostics)
+            continue
+        if is_score_catalogue(document.data):
+            score_catalogue, found = build_score_catalogue(document, name, functions)
+            diagnostics.extend(found)
+            if score_catalogue is not None and scores is not None:
+                scores.append(score_catalogue)
+            continue
+        result = build_catalogue(document, name, raw.decode("utf-8-sig").splitlines(), functions)
         diagnostics.extend(result.diagnostics)
         if result.catalogue is not None:
             yield result.catalogue

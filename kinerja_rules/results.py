@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal
 
 import attrs
 
-from .data import UnitData
 from .decimals import CONTEXT
 from .derivation import render
 from .formatting import format_decimal, format_percent, format_quantity
 from .formula import Formula
 from .model import Catalogue, Indicator, Sasaran
+
+if TYPE_CHECKING:
+    from .data import UnitData
 
 CAPAIAN_LABELS = {
     "id": {"R": "realisasi", "T": "target"},

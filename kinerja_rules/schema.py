@@ -93,6 +93,13 @@ def check(doc: TomlDocument, file: str, root: Mapping[str, Field]) -> list[Diagn
     return list(_check_table(doc, file, (), doc.data, root))
 
 
+def check_table(
+    doc: TomlDocument, file: str, path: Path, table: dict, fields: Mapping[str, Field]
+) -> list[Diagnostic]:
+    """Check one table found at ``path`` against ``fields`` (for tables checked on their own)."""
+    return list(_check_table(doc, file, path, table, fields))
+
+
 def _check_table(
     doc: TomlDocument, file: str, path: Path, table: dict, fields: Mapping[str, Field]
 ) -> Iterator[Diagnostic]:
