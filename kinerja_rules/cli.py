@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .budget.render import render_budget
+from .budget.report import evaluate_budget_file
 from .diagnostics import KinerjaError, PluginError
 from .engine import Engine
 from .formatting import LANGS
@@ -66,6 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
         "plugins", parents=[catalog], help="list the loaded plugins and their catalogues"
     )
 
+    budget = commands.add_parser(
+        "budget",
+        parents=[catalog, language],
+        help="recompute and check a unit's budget chapter (realisation, jenis belanja, scores)",
+        description="Print the budget realisation tables, the jenis belanja comparison, the "
+        "composite scores and every printed figure the arithmetic does not support. Exit 1 "
+        "on invalid input, or with --strict when there are findings.",
+    )
+    budget.add_argument("data", metavar="BUDGET.toml", help="budget data of one unit and year")
+    budget.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
+    budget.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the catalogue (or data) format, for TOML editors"
     )
@@ -116,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = Engine.create(catalog_dirs=args.catalog)
         if args.command == "plugins":
             return _plugins(engine)
+        if args.command == "budget":
+            report = evaluate_budget_file(args.data, engine.catalogues)
+            sys.stdout.write(render_budget(report, args.format, args.lang))
+            return 1 if args.strict and report.findings else 0
         report = engine.evaluate_file(args.data)
         if args.command == "evaluate":
             sys.stdout.write(render(report, args.format, args.lang))

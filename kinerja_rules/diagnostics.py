@@ -108,6 +108,19 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    def to_dict(self) -> dict:
+        """The diagnostic as JSON-ready data (``validate --format json``, ``budget --format json``)."""
+        return {
+            "file": self.location.file,
+            "line": self.location.line,
+            "col": self.location.col,
+            "field": self.location.field,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
     def format(self) -> str:
         """``file:line:col: severity CODE: field: message`` plus an indented ``hint:`` line."""
         field = f"{self.location.field}: " if self.location.field else ""

@@ -140,7 +140,7 @@ def _position(diagnostic: Diagnostic) -> tuple:
 def render(result: ValidationResult, fmt: str = "text") -> str:
     if fmt == "json":
         return (
-            json.dumps([_as_dict(d) for d in result.diagnostics], ensure_ascii=False, indent=2)
+            json.dumps([d.to_dict() for d in result.diagnostics], ensure_ascii=False, indent=2)
             + "\n"
         )
     if fmt == "github":
@@ -161,20 +161,6 @@ def summary(result: ValidationResult) -> str:
         f"{result.errors} error(s), {result.warnings} warning(s) in {result.files} file(s), "
         f"{result.catalogues} catalogue(s); {checked}"
     )
-
-
-def _as_dict(diagnostic: Diagnostic) -> dict[str, Any]:
-    location = diagnostic.location
-    return {
-        "file": location.file,
-        "line": location.line,
-        "col": location.col,
-        "field": location.field,
-        "severity": diagnostic.severity.value,
-        "code": diagnostic.code,
-        "message": diagnostic.message,
-        "hint": diagnostic.hint,
-    }
 
 
 def _github(diagnostic: Diagnostic) -> str:

@@ -63,7 +63,9 @@ AMOUNT_FIELDS: dict[str, Field] = {
     "persen": PERCENT_FIELD,
 }
 ROW_FIELDS: dict[str, Field] = {
-    "code": Field(("string",), required=True, doc='budget code, e.g. "5252.BDC.004.005"', pattern=CODE),
+    "code": Field(
+        ("string",), required=True, doc='budget code, e.g. "5252.BDC.004.005"', pattern=CODE
+    ),
     **AMOUNT_FIELDS,
     "name": Field(("string",), required=True, doc="the row's uraian"),
 }
@@ -75,7 +77,8 @@ SCORE_PRINTED_FIELDS: dict[str, Field] = {
     "total": Field(("number",), doc="the printed total before re-normalisation (Nilai Total)"),
     "aspects": Field(("table",), doc="printed aspect values", values=Field(("number",))),
     "weighted": Field(
-        ("table",), doc="printed weight x value per component (Nilai Akhir row)",
+        ("table",),
+        doc="printed weight x value per component (Nilai Akhir row)",
         values=Field(("number",)),
     ),
 }
@@ -92,7 +95,9 @@ BUDGET_FIELDS: dict[str, Field] = {
     "source": Field(("string",), doc="where the figures come from"),
     "pk_pagu": Field(("integer",), doc="the budget the PK states, whole Rupiah", minimum=0),
     "row": Field(
-        ("array",), doc="the realisation table, row by row", values=Field(("table",), table=ROW_FIELDS)
+        ("array",),
+        doc="the realisation table, row by row",
+        values=Field(("table",), table=ROW_FIELDS),
     ),
     "total": Field(("table",), table=PRINTED_FIELDS, doc="the JUMLAH row as printed"),
     "jenis_belanja": Field(
@@ -111,9 +116,13 @@ BUDGET_FIELDS: dict[str, Field] = {
     "sasaran": Field(
         ("array",), doc="budget per sasaran", values=Field(("table",), table=SASARAN_FIELDS)
     ),
-    "sasaran_total": Field(("table",), table=PRINTED_FIELDS, doc="the per-sasaran total as printed"),
+    "sasaran_total": Field(
+        ("table",), table=PRINTED_FIELDS, doc="the per-sasaran total as printed"
+    ),
     "scores": Field(
-        ("table",), doc="inputs of composite scores, by score id", values=SCORE_FIELD,
+        ("table",),
+        doc="inputs of composite scores, by score id",
+        values=SCORE_FIELD,
         key_pattern=r"[A-Za-z][A-Za-z0-9_]*",
     ),
 }
@@ -161,7 +170,9 @@ class _Reader:
 
     def printed(self, path: Path, table: dict | None) -> Printed:
         table = table or {}
-        return Printed(*(self.optional(table, path, key) for key in ("pagu", "realisasi", "sisa", "persen")))
+        return Printed(
+            *(self.optional(table, path, key) for key in ("pagu", "realisasi", "sisa", "persen"))
+        )
 
     def amounts(self, path: Path, key: str, table: dict) -> Amounts:
         return Amounts(
@@ -183,15 +194,22 @@ class _Reader:
             if table["code"] in seen:
                 self.diagnostics.append(
                     Diagnostic(
-                        "KR205", f"budget code '{table['code']}' is used twice",
-                        self.at((*path, "code")), f"first used at {seen[table['code']]}",
+                        "KR205",
+                        f"budget code '{table['code']}' is used twice",
+                        self.at((*path, "code")),
+                        f"first used at {seen[table['code']]}",
                     )
                 )
             seen.setdefault(table["code"], amounts.location)
             rows.append(
                 BudgetRow(
-                    table["code"], table["name"], amounts.pagu, amounts.realisasi,
-                    amounts.sisa, amounts.persen, amounts.location,
+                    table["code"],
+                    table["name"],
+                    amounts.pagu,
+                    amounts.realisasi,
+                    amounts.sisa,
+                    amounts.persen,
+                    amounts.location,
                 )
             )
         jenis = {}
@@ -250,7 +268,13 @@ class _Reader:
             else:
                 self.error("KR404", f"{key} must be a number, found {schema.kind_of(value)}", where)
         return ScoreInputs(
-            score_id, values, not_applicable, reported, printed_total, aspects, weighted,
+            score_id,
+            values,
+            not_applicable,
+            reported,
+            printed_total,
+            aspects,
+            weighted,
             self.at(path, value=False),
         )
 
@@ -263,7 +287,9 @@ class _Reader:
         if diagnostics:
             return None
         total = self.number((*path, "total"), value["total"]) if "total" in value else None
-        aspects = {k: self.number((*path, "aspects", k), v) for k, v in value.get("aspects", {}).items()}
+        aspects = {
+            k: self.number((*path, "aspects", k), v) for k, v in value.get("aspects", {}).items()
+        }
         weighted = {
             k: self.number((*path, "weighted", k), v) for k, v in value.get("weighted", {}).items()
         }
@@ -288,5 +314,3 @@ def parent_code(code: str, codes: set[str]) -> str | None:
         if candidate in codes:
             return candidate
     return None
-
-

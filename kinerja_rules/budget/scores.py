@@ -52,14 +52,19 @@ from ..tomlpos import Path, TomlDocument
 from .model import ScoreInputs
 
 COMPONENT_FIELDS: dict[str, Field] = {
-    "id": Field(("string",), required=True, doc="component id, e.g. revisi_dipa", pattern=IDENTIFIER),
+    "id": Field(
+        ("string",), required=True, doc="component id, e.g. revisi_dipa", pattern=IDENTIFIER
+    ),
     "name": Field(("string",), doc="the component as the regulation names it"),
     "weight": Field(("number",), required=True, doc="its weight, e.g. 43.5", minimum=0),
     "score": Field(("string",), doc="id of another score whose value this component is"),
     "formula": Field(("string",), doc="computed from inputs, e.g. 50 + efisiensi / 20 * 50"),
     "inputs": Field(
-        ("table",), doc="the formula's inputs: NAME = \"description\"", values=Field(("string",)),
-        key_pattern=IDENTIFIER, key_doc="input names are identifiers",
+        ("table",),
+        doc='the formula\'s inputs: NAME = "description"',
+        values=Field(("string",)),
+        key_pattern=IDENTIFIER,
+        key_doc="input names are identifiers",
     ),
 }
 ASPECT_FIELDS: dict[str, Field] = {
@@ -71,8 +76,12 @@ BAND_FIELDS: dict[str, Field] = {
     "name": Field(("string",), required=True, doc='the category, e.g. "Sangat Baik"'),
     "from": Field(("number",), doc="lower boundary (absent: no lower boundary)"),
     "to": Field(("number",), doc="upper boundary (absent: no upper boundary)"),
-    "from_inclusive": Field(("boolean",), doc="the lower boundary belongs to the band (default true)"),
-    "to_inclusive": Field(("boolean",), doc="the upper boundary belongs to the band (default false)"),
+    "from_inclusive": Field(
+        ("boolean",), doc="the lower boundary belongs to the band (default true)"
+    ),
+    "to_inclusive": Field(
+        ("boolean",), doc="the upper boundary belongs to the band (default false)"
+    ),
 }
 SCORE_FIELDS: dict[str, Field] = {
     "id": Field(("string",), required=True, doc="score id, e.g. ikpa", pattern=IDENTIFIER),
@@ -80,10 +89,14 @@ SCORE_FIELDS: dict[str, Field] = {
     "note": Field(("string",), doc="remarks, e.g. the regulation"),
     "renormalise": Field(("boolean",), doc="re-normalise weights over applicable components"),
     "component": Field(
-        ("array",), required=True, doc="the weighted components",
+        ("array",),
+        required=True,
+        doc="the weighted components",
         values=Field(("table",), table=COMPONENT_FIELDS),
     ),
-    "aspect": Field(("array",), doc="named groups of components", values=Field(("table",), table=ASPECT_FIELDS)),
+    "aspect": Field(
+        ("array",), doc="named groups of components", values=Field(("table",), table=ASPECT_FIELDS)
+    ),
     "band": Field(("array",), doc="categories", values=Field(("table",), table=BAND_FIELDS)),
 }
 SCORE_POLICY_FIELDS: dict[str, Field] = {
@@ -100,7 +113,9 @@ SCORE_CATALOGUE_FIELDS: dict[str, Field] = {
     "title": Field(("string",), required=True, doc="a title for people"),
     "source": Field(("string",), doc="the regulations"),
     "policy": Field(("table",), table=SCORE_POLICY_FIELDS, doc="rounding of shown figures"),
-    "score": Field(("array",), required=True, doc="the scores", values=Field(("table",), table=SCORE_FIELDS)),
+    "score": Field(
+        ("array",), required=True, doc="the scores", values=Field(("table",), table=SCORE_FIELDS)
+    ),
 }
 
 
@@ -130,10 +145,13 @@ class Band:
     upper_inclusive: bool
 
     def contains(self, value: Decimal) -> bool:
-        if self.lower is not None and (value < self.lower or (value == self.lower and not self.lower_inclusive)):
+        if self.lower is not None and (
+            value < self.lower or (value == self.lower and not self.lower_inclusive)
+        ):
             return False
         return not (
-            self.upper is not None and (value > self.upper or (value == self.upper and not self.upper_inclusive))
+            self.upper is not None
+            and (value > self.upper or (value == self.upper and not self.upper_inclusive))
         )
 
 
@@ -200,29 +218,54 @@ def build_score_catalogue(
         for c_index, item in enumerate(table["component"]):
             c_path = (*path, "component", c_index)
             if [c["id"] for c in table["component"]].index(item["id"]) != c_index:
-                error("KR205", f"component id '{item['id']}' is used twice in score '{table['id']}'", (*c_path, "id"))
+                error(
+                    "KR205",
+                    f"component id '{item['id']}' is used twice in score '{table['id']}'",
+                    (*c_path, "id"),
+                )
                 continue
             if "score" in item and ("formula" in item or "inputs" in item):
                 error("KR204", "a component is either another score or a formula, not both", c_path)
                 continue
             if "score" in item and item["score"] not in ids:
                 error(
-                    "KR609", f"score '{item['score']}' is not declared in this catalogue", (*c_path, "score"),
+                    "KR609",
+                    f"score '{item['score']}' is not declared in this catalogue",
+                    (*c_path, "score"),
                     _did_you_mean(item["score"], ids),
                 )
                 continue
             formula = None
             if "formula" in item:
                 try:
-                    formula = compile_formula(item["formula"], frozenset(item.get("inputs", {})), functions)
+                    formula = compile_formula(
+                        item["formula"], frozenset(item.get("inputs", {})), functions
+                    )
                 except FormulaError as failure:
-                    error(failure.code, f"component '{item['id']}': {failure.message}", (*c_path, "formula"), failure.hint)
+                    error(
+                        failure.code,
+                        f"component '{item['id']}': {failure.message}",
+                        (*c_path, "formula"),
+                        failure.hint,
+                    )
                     continue
             elif "inputs" in item:
-                error("KR204", "inputs without a formula", (*c_path, "inputs"), "add formula = … or remove inputs")
+                error(
+                    "KR204",
+                    "inputs without a formula",
+                    (*c_path, "inputs"),
+                    "add formula = … or remove inputs",
+                )
                 continue
             components.append(
-                Component(item["id"], item.get("name", item["id"]), Decimal(item["weight"]), item.get("score"), formula, at(c_path, False))
+                Component(
+                    item["id"],
+                    item.get("name", item["id"]),
+                    Decimal(item["weight"]),
+                    item.get("score"),
+                    formula,
+                    at(c_path, False),
+                )
             )
         if components and sum(c.weight for c in components) == 0:
             error("KR204", f"the weights of score '{table['id']}' add up to 0", path)
@@ -232,11 +275,15 @@ def build_score_catalogue(
             unknown = [c for c in item["components"] if c not in known]
             if unknown:
                 error(
-                    "KR204", f"aspect '{item['id']}' names unknown components: {', '.join(unknown)}",
-                    (*path, "aspect", a_index, "components"), f"components of '{table['id']}': {', '.join(sorted(known))}",
+                    "KR204",
+                    f"aspect '{item['id']}' names unknown components: {', '.join(unknown)}",
+                    (*path, "aspect", a_index, "components"),
+                    f"components of '{table['id']}': {', '.join(sorted(known))}",
                 )
                 continue
-            aspects.append(Aspect(item["id"], item.get("name", item["id"]), tuple(item["components"])))
+            aspects.append(
+                Aspect(item["id"], item.get("name", item["id"]), tuple(item["components"]))
+            )
         bands = tuple(
             Band(
                 item["name"],
@@ -249,14 +296,30 @@ def build_score_catalogue(
         )
         overlap = _overlap(bands)
         if overlap:
-            error("KR611", f"bands '{overlap[0]}' and '{overlap[1]}' of score '{table['id']}' overlap", (*path, "band"))
-        scores.append(Score(table["id"], table["name"], tuple(components), tuple(aspects), bands, table.get("renormalise", False), at(path, False)))
+            error(
+                "KR611",
+                f"bands '{overlap[0]}' and '{overlap[1]}' of score '{table['id']}' overlap",
+                (*path, "band"),
+            )
+        scores.append(
+            Score(
+                table["id"],
+                table["name"],
+                tuple(components),
+                tuple(aspects),
+                bands,
+                table.get("renormalise", False),
+                at(path, False),
+            )
+        )
     ordered, cycle = _dependency_order(scores)
     if cycle:
         where = next(s.location for s in scores if s.id == cycle[0])
         diagnostics.append(
             Diagnostic(
-                "KR610", f"scores depend on each other in a cycle: {' → '.join(cycle)}", where,
+                "KR610",
+                f"scores depend on each other in a cycle: {' → '.join(cycle)}",
+                where,
                 "a score may use another score only if that one does not (indirectly) use it",
             )
         )
@@ -264,7 +327,9 @@ def build_score_catalogue(
         return None, diagnostics
     policy_table = data.get("policy", {})
     policy = ScorePolicy(
-        policy_table.get("decimals", 2), policy_table.get("rounding", "half_up"), policy_table.get("change_from", "shown")
+        policy_table.get("decimals", 2),
+        policy_table.get("rounding", "half_up"),
+        policy_table.get("change_from", "shown"),
     )
     return ScoreCatalogue(data["year"], data["title"], policy, tuple(ordered), (file,)), diagnostics
 
@@ -298,7 +363,7 @@ def _dependency_order(scores: list[Score]) -> tuple[list[Score], list[str] | Non
         if state.get(score_id) == "done":
             return None
         if state.get(score_id) == "active":
-            return trail[trail.index(score_id):] + [score_id]
+            return trail[trail.index(score_id) :] + [score_id]
         state[score_id] = "active"
         for component in by_id[score_id].components:
             if component.score in by_id:
@@ -382,9 +447,16 @@ def evaluate_scores(
             computed = figure(CONTEXT.divide(weighted, divisor))
         aspects = {}
         for aspect in score.aspects:
-            members = [c for c in applicable if c.component.id in aspect.components and c.value is not None]
+            members = [
+                c for c in applicable if c.component.id in aspect.components and c.value is not None
+            ]
             aspect_weight = sum(c.component.weight for c in members)
-            if members and aspect_weight > 0 and len(members) == len([c for c in applicable if c.component.id in aspect.components]):
+            if (
+                members
+                and aspect_weight > 0
+                and len(members)
+                == len([c for c in applicable if c.component.id in aspect.components])
+            ):
                 value = sum(CONTEXT.multiply(c.component.weight, c.value) for c in members)
                 aspects[aspect.id] = figure(CONTEXT.divide(value, aspect_weight))
         reported = None
@@ -393,7 +465,9 @@ def evaluate_scores(
         shown = reported.shown if reported is not None else (computed.shown if computed else None)
         band = next((b.name for b in score.bands if shown is not None and b.contains(shown)), None)
         conversion = CONTEXT.divide(weight, total_weight) if total_weight else Decimal(0)
-        result = ScoreResult(score, computed, reported, tuple(components), aspects, conversion, band, tuple(missing))
+        result = ScoreResult(
+            score, computed, reported, tuple(components), aspects, conversion, band, tuple(missing)
+        )
         results[score.id] = result
         if inputs is not None:
             findings += _printed_checks(result, inputs, policy, total_weight)
@@ -418,7 +492,9 @@ def _component_value(component: Component, values: Mapping, results: Mapping[str
     return (entry[0] if entry is not None else None), "data"
 
 
-def _printed_checks(result: ScoreResult, inputs: ScoreInputs, policy: ScorePolicy, total_weight: Decimal) -> list[Diagnostic]:
+def _printed_checks(
+    result: ScoreResult, inputs: ScoreInputs, policy: ScorePolicy, total_weight: Decimal
+) -> list[Diagnostic]:
     """Reported and printed figures against the computation, each at its printed precision."""
     found = []
     name = result.score.id
@@ -443,17 +519,27 @@ def _printed_checks(result: ScoreResult, inputs: ScoreInputs, policy: ScorePolic
     compare(inputs.reported, result.computed.exact if result.computed else None, f"{name}")
     if result.computed is not None and inputs.printed_total is not None:
         applicable_sum = sum(
-            CONTEXT.multiply(c.component.weight, c.value) for c in result.components if c.applicable and c.value is not None
+            CONTEXT.multiply(c.component.weight, c.value)
+            for c in result.components
+            if c.applicable and c.value is not None
         )
-        compare(inputs.printed_total, CONTEXT.divide(applicable_sum, total_weight), f"{name} total (before re-normalisation)")
+        compare(
+            inputs.printed_total,
+            CONTEXT.divide(applicable_sum, total_weight),
+            f"{name} total (before re-normalisation)",
+        )
     for aspect_id, printed in inputs.printed_aspects.items():
         figure = result.aspects.get(aspect_id)
         compare(printed, figure.exact if figure else None, f"{name} aspect {aspect_id}")
     for component_id, printed in inputs.printed_weighted.items():
         component = next((c for c in result.components if c.component.id == component_id), None)
         if component is not None and component.value is not None:
-            weighted = CONTEXT.divide(CONTEXT.multiply(component.component.weight, component.value), 100)
-            compare(printed, weighted, f"{name} weighted value of {component_id} (weight × value / 100)")
+            weighted = CONTEXT.divide(
+                CONTEXT.multiply(component.component.weight, component.value), 100
+            )
+            compare(
+                printed, weighted, f"{name} weighted value of {component_id} (weight × value / 100)"
+            )
     return found
 
 
@@ -464,14 +550,34 @@ def check_inputs(catalogue: ScoreCatalogue, data: Mapping[str, ScoreInputs]) -> 
     for score_id, inputs in data.items():
         score = catalogue.score(score_id)
         if score is None:
-            found.append(Diagnostic("KR401", f"'{score_id}' is not a score of the {catalogue.year} score catalogue", inputs.location, _did_you_mean(score_id, known)))
+            found.append(
+                Diagnostic(
+                    "KR401",
+                    f"'{score_id}' is not a score of the {catalogue.year} score catalogue",
+                    inputs.location,
+                    _did_you_mean(score_id, known),
+                )
+            )
             continue
         names = {c.id for c in score.components} | {
             name for c in score.components if c.formula is not None for name in c.formula.names
         }
         for name, (_, location) in inputs.values.items():
             if name not in names:
-                found.append(Diagnostic("KR406", f"'{name}' is not a component or input of score '{score_id}'", location, _did_you_mean(name, sorted(names))))
+                found.append(
+                    Diagnostic(
+                        "KR406",
+                        f"'{name}' is not a component or input of score '{score_id}'",
+                        location,
+                        _did_you_mean(name, sorted(names)),
+                    )
+                )
         for name in inputs.not_applicable - {c.id for c in score.components}:
-            found.append(Diagnostic("KR406", f"not_applicable names '{name}', not a component of '{score_id}'", inputs.location))
+            found.append(
+                Diagnostic(
+                    "KR406",
+                    f"not_applicable names '{name}', not a component of '{score_id}'",
+                    inputs.location,
+                )
+            )
     return found

@@ -114,7 +114,9 @@ def input_values(budget: BudgetData) -> dict[CellKey, tuple[object, Location]]:
     return cells
 
 
-def compute(budget: BudgetData, rounding: str = "half_up", values: Values | None = None) -> BudgetTables:
+def compute(
+    budget: BudgetData, rounding: str = "half_up", values: Values | None = None
+) -> BudgetTables:
     """Recompute every table of ``budget`` (with ``values`` overriding cells, for what-ifs)."""
     cells = input_values(budget)
     value = (lambda key: values[key]) if values is not None else (lambda key: cells[key][0])
@@ -131,7 +133,11 @@ def compute(budget: BudgetData, rounding: str = "half_up", values: Values | None
     names = {row.code: row.name for row in budget.rows}
 
     def leaves(code: str) -> list[str]:
-        return [code] if not children[code] else [leaf for child in children[code] for leaf in leaves(child)]
+        return (
+            [code]
+            if not children[code]
+            else [leaf for child in children[code] for leaf in leaves(child)]
+        )
 
     def depth(code: str) -> int:
         parent = parents[code]
@@ -145,7 +151,9 @@ def compute(budget: BudgetData, rounding: str = "half_up", values: Values | None
             feeds = tuple(("row", leaf, "pagu") for leaf in leaves(code))
             check.money(("row", code, "pagu"), f"pagu of {code}", pagu, "KR601", feeds)
             feeds = tuple(("row", leaf, "realisasi") for leaf in leaves(code))
-            check.money(("row", code, "realisasi"), f"realisasi of {code}", realisasi, "KR601", feeds)
+            check.money(
+                ("row", code, "realisasi"), f"realisasi of {code}", realisasi, "KR601", feeds
+            )
         else:
             pagu, realisasi = value(("row", code, "pagu")), value(("row", code, "realisasi"))
         lines[code] = Line(code, names[code], pagu, realisasi, depth(code))
@@ -155,11 +163,23 @@ def compute(budget: BudgetData, rounding: str = "half_up", values: Values | None
     total = None
     if budget.rows:
         top = [code for code in codes if parents[code] is None]
-        total = Line("JUMLAH", "Jumlah", sum(lines[c].pagu for c in top), sum(lines[c].realisasi for c in top))
+        total = Line(
+            "JUMLAH",
+            "Jumlah",
+            sum(lines[c].pagu for c in top),
+            sum(lines[c].realisasi for c in top),
+        )
         all_leaves = [leaf for code in top for leaf in leaves(code)]
         check.total(("total",), "JUMLAH", total, all_leaves, "row", "KR604")
         pk_feeds = tuple(("row", leaf, "pagu") for leaf in all_leaves)
-        check.money(("pk", "pagu"), "the PK's budget", total.pagu, "KR605", pk_feeds, printed_is_reference=True)
+        check.money(
+            ("pk", "pagu"),
+            "the PK's budget",
+            total.pagu,
+            "KR605",
+            pk_feeds,
+            printed_is_reference=True,
+        )
 
     jenis: dict[int, tuple[Line, ...]] = {}
     jenis_totals: dict[int, Line] = {}
@@ -169,10 +189,22 @@ def compute(budget: BudgetData, rounding: str = "half_up", values: Values | None
             check.line(("jenis", year, a.key), f"belanja {a.key} {year}", line, None, "jenis")
         jenis_totals[year] = _sum_line("JUMLAH", jenis[year])
         keys = [("jenis", year, a.key) for a in amounts]
-        check.total(("jenis_total", year), f"jenis belanja {year}", jenis_totals[year], keys, "jenis", "KR604")
+        check.total(
+            ("jenis_total", year),
+            f"jenis belanja {year}",
+            jenis_totals[year],
+            keys,
+            "jenis",
+            "KR604",
+        )
         if year == budget.year and total is not None and jenis[year]:
             check.breakdown(
-                f"jenis belanja {year}", jenis_totals[year], total, keys, ("jenis_total", year), all_leaves
+                f"jenis belanja {year}",
+                jenis_totals[year],
+                total,
+                keys,
+                ("jenis_total", year),
+                all_leaves,
             )
 
     sasaran = tuple(_line(value, ("sasaran", a.key), a) for a in budget.sasaran)
@@ -182,14 +214,23 @@ def compute(budget: BudgetData, rounding: str = "half_up", values: Values | None
     if sasaran:
         sasaran_total = _sum_line("JUMLAH", sasaran)
         keys = [("sasaran", a.key) for a in budget.sasaran]
-        check.total(("sasaran_total",), "per-sasaran total", sasaran_total, keys, "sasaran", "KR604")
+        check.total(
+            ("sasaran_total",), "per-sasaran total", sasaran_total, keys, "sasaran", "KR604"
+        )
         if total is not None:
             check.breakdown(
                 "the per-sasaran budget", sasaran_total, total, keys, ("sasaran_total",), all_leaves
             )
         elif budget.pk_pagu is not None:
             feeds = tuple((*key, "pagu") for key in keys)
-            check.money(("pk", "pagu"), "the PK's budget", sasaran_total.pagu, "KR605", feeds, printed_is_reference=True)
+            check.money(
+                ("pk", "pagu"),
+                "the PK's budget",
+                sasaran_total.pagu,
+                "KR605",
+                feeds,
+                printed_is_reference=True,
+            )
 
     return BudgetTables(ordered, total, jenis, jenis_totals, sasaran, sasaran_total, tuple(found))
 
@@ -216,17 +257,32 @@ class _Checker:
         return self.value(key) if key in self.location else None
 
     def money(
-        self, key: CellKey, what: str, computed: int, code: str, feeds: tuple,
+        self,
+        key: CellKey,
+        what: str,
+        computed: int,
+        code: str,
+        feeds: tuple,
         printed_is_reference: bool = False,
     ) -> None:
         printed = self.printed(key)
         if printed is not None and printed != computed:
             # A PK figure is the reference the rows must meet: solving for the rows uses +delta.
             self.found.append(
-                Disagreement(key, code, what, printed, computed, self.location[key], tuple((f, 1) for f in feeds))
+                Disagreement(
+                    key,
+                    code,
+                    what,
+                    printed,
+                    computed,
+                    self.location[key],
+                    tuple((f, 1) for f in feeds),
+                )
             )
 
-    def line(self, key: CellKey, what: str, line: Line, leaves: list[str] | None, kind: str) -> None:
+    def line(
+        self, key: CellKey, what: str, line: Line, leaves: list[str] | None, kind: str
+    ) -> None:
         """A line's printed sisa and percentage against its (computed) pagu and realisasi."""
         if leaves is not None:
             pagu_cells = [(("row", leaf, "pagu"), 1) for leaf in leaves]
@@ -237,8 +293,13 @@ class _Checker:
         if sisa is not None and sisa != line.sisa:
             self.found.append(
                 Disagreement(
-                    (*key, "sisa"), "KR602", f"sisa of {what}", sisa, line.sisa,
-                    self.location[(*key, "sisa")], tuple(pagu_cells + realisasi_cells),
+                    (*key, "sisa"),
+                    "KR602",
+                    f"sisa of {what}",
+                    sisa,
+                    line.sisa,
+                    self.location[(*key, "sisa")],
+                    tuple(pagu_cells + realisasi_cells),
                 )
             )
         self.percent((*key, "persen"), f"percentage of {what}", line)
@@ -261,12 +322,22 @@ class _Checker:
             pagu_feeds = tuple((*part, "pagu") for part in parts)
             realisasi_feeds = tuple((*part, "realisasi") for part in parts)
         self.money((*key, "pagu"), f"pagu of {what}", line.pagu, code, pagu_feeds)
-        self.money((*key, "realisasi"), f"realisasi of {what}", line.realisasi, code, realisasi_feeds)
+        self.money(
+            (*key, "realisasi"), f"realisasi of {what}", line.realisasi, code, realisasi_feeds
+        )
         feeds = tuple((f, 1) for f in pagu_feeds) + tuple((f, -1) for f in realisasi_feeds)
         sisa = self.printed((*key, "sisa"))
         if sisa is not None and sisa != line.sisa:
             self.found.append(
-                Disagreement((*key, "sisa"), "KR602", f"sisa of {what}", sisa, line.sisa, self.location[(*key, "sisa")], feeds)
+                Disagreement(
+                    (*key, "sisa"),
+                    "KR602",
+                    f"sisa of {what}",
+                    sisa,
+                    line.sisa,
+                    self.location[(*key, "sisa")],
+                    feeds,
+                )
             )
         self.percent((*key, "persen"), f"percentage of {what}", line)
 
@@ -277,15 +348,22 @@ class _Checker:
         for column in ("pagu", "realisasi"):
             mine, theirs = getattr(line, column), getattr(total, column)
             if mine != theirs:
-                anchor = (*where, column) if (*where, column) in self.location else (*keys[0], column)
+                anchor = (
+                    (*where, column) if (*where, column) in self.location else (*keys[0], column)
+                )
                 # Settled by lowering a breakdown line, or raising a row of the table.
                 feeds = tuple(((*k, column), -1) for k in keys) + tuple(
                     (("row", leaf, column), 1) for leaf in table_leaves
                 )
                 self.found.append(
                     Disagreement(
-                        ("breakdown", what, column), "KR607", f"{column} of {what}", mine, theirs,
-                        self.location[anchor], feeds,
+                        ("breakdown", what, column),
+                        "KR607",
+                        f"{column} of {what}",
+                        mine,
+                        theirs,
+                        self.location[anchor],
+                        feeds,
                     )
                 )
 
@@ -303,7 +381,9 @@ class Explanation:
     location: Location
 
 
-def explain(budget: BudgetData, tables: BudgetTables, rounding: str = "half_up") -> list[Explanation]:
+def explain(
+    budget: BudgetData, tables: BudgetTables, rounding: str = "half_up"
+) -> list[Explanation]:
     """Single cells whose correction would resolve two or more disagreements at once.
 
     Each money disagreement proposes, for every input cell that feeds it, the value that would
@@ -330,10 +410,19 @@ def explain(budget: BudgetData, tables: BudgetTables, rounding: str = "half_up")
                 trial[feed] = candidate
                 after = {d.cell: d for d in compute(budget, rounding, trial).disagreements}
                 resolved = tuple(d for key, d in remaining.items() if key not in after)
-                introduced = tuple(d for key, d in after.items() if key not in remaining and key not in _all(tables))
+                introduced = tuple(
+                    d
+                    for key, d in after.items()
+                    if key not in remaining and key not in _all(tables)
+                )
                 score = (len(resolved), -len(introduced))
                 if len(resolved) >= 2 and (best is None or score > best[0]):
-                    best = (score, Explanation(feed, base[feed], candidate, resolved, introduced, cells[feed][1]))
+                    best = (
+                        score,
+                        Explanation(
+                            feed, base[feed], candidate, resolved, introduced, cells[feed][1]
+                        ),
+                    )
         if best is None:
             return explanations
         explanation = best[1]
@@ -346,16 +435,22 @@ def _all(tables: BudgetTables) -> set:
     return {d.cell for d in tables.disagreements}
 
 
-def findings(budget: BudgetData, tables: BudgetTables, rounding: str = "half_up") -> list[Diagnostic]:
+def findings(
+    budget: BudgetData, tables: BudgetTables, rounding: str = "half_up"
+) -> list[Diagnostic]:
     """Every disagreement as a located warning, then the cells that explain several of them."""
     out = [_diagnostic(d) for d in tables.disagreements]
     for explanation in explain(budget, tables, rounding):
         what = ", ".join(d.what for d in explanation.resolves)
         side = ""
         if explanation.introduces:
-            side = "; it would leave " + ", ".join(
-                f"{d.what} (printed {_show(d.printed)})" for d in explanation.introduces
-            ) + " to correct as well"
+            side = (
+                "; it would leave "
+                + ", ".join(
+                    f"{d.what} (printed {_show(d.printed)})" for d in explanation.introduces
+                )
+                + " to correct as well"
+            )
         out.append(
             Diagnostic(
                 "KR606",
@@ -371,18 +466,30 @@ def findings(budget: BudgetData, tables: BudgetTables, rounding: str = "half_up"
 
 def _diagnostic(d: Disagreement) -> Diagnostic:
     if d.code == "KR603":
-        computed = "cannot be computed (pagu 0)" if d.computed is None else f"{format_decimal(d.computed)}%"
+        computed = (
+            "cannot be computed (pagu 0)"
+            if d.computed is None
+            else f"{format_decimal(d.computed)}%"
+        )
         message = f"{d.what} is printed {d.printed.text}, but realisasi / pagu gives {computed}"
         hint = f"at the printed precision ({d.printed.decimals} decimals, rounded half up)"
     elif d.code == "KR605":
-        message = f"{d.what} is {_show(d.printed)}, but the rows add up to {_show(d.computed)}"
+        message = (
+            f"{d.what} is {_show(d.printed)}, but the budget lines add up to {_show(d.computed)}"
+        )
         hint = f"difference {_show(d.delta)}"
     elif d.code == "KR607":
         message = f"{d.what} adds up to {_show(d.printed)}, but the realisation table to {_show(d.computed)}"
         hint = f"difference {_show(d.printed - d.computed)}"
     else:
-        relation = {"KR601": "its sub-rows add up to", "KR602": "pagu - realisasi is", "KR604": "its rows add up to"}
-        message = f"{d.what} is printed {_show(d.printed)}, but {relation[d.code]} {_show(d.computed)}"
+        relation = {
+            "KR601": "its sub-rows add up to",
+            "KR602": "pagu - realisasi is",
+            "KR604": "its rows add up to",
+        }
+        message = (
+            f"{d.what} is printed {_show(d.printed)}, but {relation[d.code]} {_show(d.computed)}"
+        )
         hint = f"difference {_show(d.delta)}" if d.delta is not None else None
     return Diagnostic(d.code, message, d.location, hint, Severity.WARNING)
 
