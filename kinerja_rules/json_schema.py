@@ -92,4 +92,29 @@ def data_schema() -> dict[str, Any]:
     )
 
 
-SCHEMAS = {"catalogue": catalogue_schema, "data": data_schema}
+def budget_schema() -> dict[str, Any]:
+    from .budget.loader import BUDGET_FIELDS
+
+    return document_schema(
+        BUDGET_FIELDS,
+        "kinerja-rules budget data",
+        "One unit's budget tables for one year, as printed (docs/budget-format.md).",
+    )
+
+
+def scores_schema() -> dict[str, Any]:
+    from .budget.scores import SCORE_CATALOGUE_FIELDS
+
+    return document_schema(
+        SCORE_CATALOGUE_FIELDS,
+        "kinerja-rules score catalogue",
+        "Composite budget scores of one fiscal year (docs/budget-format.md).",
+    )
+
+
+SCHEMAS = {
+    "catalogue": catalogue_schema,
+    "data": data_schema,
+    "budget": budget_schema,
+    "scores": scores_schema,
+}

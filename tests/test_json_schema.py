@@ -15,6 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kinerja_rules import schema
+from kinerja_rules.budget.loader import BUDGET_FIELDS
+from kinerja_rules.budget.scores import SCORE_CATALOGUE_FIELDS
 from kinerja_rules.catalogue import CATALOGUE_FIELDS
 from kinerja_rules.data import DATA_FIELDS
 from kinerja_rules.json_schema import SCHEMAS
@@ -27,10 +29,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-FIELDS = {"catalogue": CATALOGUE_FIELDS, "data": DATA_FIELDS}
+FIELDS = {
+    "catalogue": CATALOGUE_FIELDS,
+    "data": DATA_FIELDS,
+    "budget": BUDGET_FIELDS,
+    "scores": SCORE_CATALOGUE_FIELDS,
+}
 FILES = {
-    "catalogue": sorted(CATALOG.glob("*/*.toml")),
-    "data": sorted(EXAMPLES.glob("*/*.toml")),
+    "catalogue": sorted(p for p in CATALOG.glob("*/*.toml") if p.name != "anggaran.toml"),
+    "data": sorted(p for p in EXAMPLES.glob("*/*.toml") if not p.stem.endswith("-anggaran")),
+    "budget": sorted(EXAMPLES.glob("*/*-anggaran.toml")),
+    "scores": sorted(CATALOG.glob("*/anggaran.toml")),
 }
 
 
@@ -59,6 +68,7 @@ def test_committed_schema_is_the_generated_one(kind):
 
 @pytest.mark.parametrize("kind", sorted(SCHEMAS))
 def test_bundled_files_are_valid_for_both(kind):
+    assert FILES[kind]
     for path in FILES[kind]:
         data = load(path)
         assert shape_ok(kind, data) and schema_ok(kind, data), path

@@ -118,7 +118,7 @@ def _money_row(report: BudgetReport, line: Line, lang: str) -> list[str]:
 
 def to_text(report: BudgetReport, fmt: str, lang: str) -> str:
     words = WORDS[lang]
-    tablefmt = "github" if fmt == "markdown" else "simple_grid"
+    tablefmt = "github" if fmt == "markdown" else "rounded_outline"
     budget = report.budget
     heading = words["title"].format(unit=budget.unit, year=budget.year)
     parts = [f"## {heading}" if fmt == "markdown" else heading, ""]
