@@ -40,7 +40,7 @@ from .tomlpos import Path, TomlDocument
 
 IDENTIFIER = r"[A-Za-z][A-Za-z0-9_]*"
 #: Keys of a realisation-data entry; an input may not share their names.
-RESERVED_INPUT_NAMES = frozenset({"realisasi", "not_measured", "note"})
+RESERVED_INPUT_NAMES = frozenset({"realisasi", "not_measured", "note", "realisasi_anggaran"})
 #: Names an invariant may use besides the inputs.
 RESULT_NAMES = frozenset({"value", "capaian", "target"})
 

@@ -36,6 +36,9 @@ from .schema import Field
 from .sources import PathLike, read_document
 from .tomlpos import TomlDocument
 
+#: Keys an entry may carry besides its inputs, its realisasi or its reason.
+SIDE_KEYS = frozenset({"note", "realisasi_anggaran"})
+
 ENTRY_FIELD = Field(("table",), doc="the inputs of one indicator, or realisasi, or not_measured")
 
 DATA_FIELDS: dict[str, Field] = {
@@ -64,6 +67,8 @@ class DataEntry:
     not_measured: str | None
     note: str | None
     location: Location = attrs.field(eq=False)
+    #: Budget realised for the indicator (LPKA Tabel II), whole Rupiah.
+    realisasi_anggaran: int | None = None
 
 
 @attrs.frozen
@@ -145,8 +150,17 @@ def _entry(
     if note is not None and not isinstance(note, str):
         report("KR203", f"note must be a string, found {schema.kind_of(note)}", "note")
         return None
+    spent = table.get("realisasi_anggaran")
+    if spent is not None and (schema.kind_of(spent) != "integer" or spent < 0):
+        report(
+            "KR203",
+            "realisasi_anggaran must be whole Rupiah (a non-negative integer)",
+            "realisasi_anggaran",
+            "the budget realised for this indicator, e.g. 235616545",
+        )
+        return None
     modes = [key for key in ("realisasi", "not_measured") if key in table]
-    if len(modes) > 1 or (modes and len(set(table) - {"note"}) > 1):
+    if len(modes) > 1 or (modes and len(set(table) - SIDE_KEYS) > 1):
         report(
             "KR204",
             "give either the inputs, or realisasi, or not_measured — not several",
@@ -159,7 +173,9 @@ def _entry(
         if not isinstance(reason, str) or not reason.strip():
             report("KR203", "not_measured must be a non-empty reason", "not_measured")
             return None
-        return DataEntry(indicator_id, {}, None, reason, note, schema.locate(doc, file, path))
+        return DataEntry(
+            indicator_id, {}, None, reason, note, schema.locate(doc, file, path), spent
+        )
     if "realisasi" in table:
         value = table["realisasi"]
         if schema.kind_of(value) not in ("integer", "number"):
@@ -168,12 +184,12 @@ def _entry(
             )
             return None
         return DataEntry(
-            indicator_id, {}, Decimal(value), None, note, schema.locate(doc, file, path)
+            indicator_id, {}, Decimal(value), None, note, schema.locate(doc, file, path), spent
         )
     inputs: dict[str, Decimal] = {}
     declared = {spec.name: spec for spec in indicator.inputs}
     for name, value in table.items():
-        if name == "note":
+        if name in SIDE_KEYS:
             continue
         spec = declared.get(name)
         if spec is None:
@@ -223,4 +239,4 @@ def _entry(
         return None
     if len(inputs) != len(declared):
         return None
-    return DataEntry(indicator_id, inputs, None, None, note, schema.locate(doc, file, path))
+    return DataEntry(indicator_id, inputs, None, None, note, schema.locate(doc, file, path), spent)

@@ -28,7 +28,15 @@ from .data import DataEntry, UnitData
 from .decimals import mean, round_shown
 from .formula import NotMeasurable
 from .model import Catalogue, Indicator, Policy
-from .results import Derivation, Figure, IndicatorResult, Report, SasaranResult, Status
+from .results import (
+    Anggaran,
+    Derivation,
+    Figure,
+    IndicatorResult,
+    Report,
+    SasaranResult,
+    Status,
+)
 
 #: Decides N/A before a formula runs: (catalogue, indicator, inputs) -> reason or None.
 NotApplicableRule = Callable[[Catalogue, Indicator, Mapping[str, Decimal]], Optional[str]]
@@ -37,7 +45,12 @@ NotApplicableRule = Callable[[Catalogue, Indicator, Mapping[str, Decimal]], Opti
 def evaluate(catalogue: Catalogue, data: UnitData, not_applicable: NotApplicableRule) -> Report:
     """Evaluate every indicator of ``catalogue`` for ``data`` and roll the results up."""
     results = tuple(
-        evaluate_indicator(catalogue, indicator, data.entries.get(indicator.id), not_applicable)
+        _with_anggaran(
+            evaluate_indicator(
+                catalogue, indicator, data.entries.get(indicator.id), not_applicable
+            ),
+            data.entries.get(indicator.id),
+        )
         for indicator in catalogue.indicators
     )
     policy = catalogue.policy
@@ -102,6 +115,15 @@ def evaluate_indicator(
         source = "formula"
     realisasi = _figure(exact, policy)
     return _with_capaian(catalogue, indicator, realisasi, derivation(source, realisasi))
+
+
+def _with_anggaran(result: IndicatorResult, entry: DataEntry | None) -> IndicatorResult:
+    """Attach the PK's budget for the indicator and, when the data gives it, its realisation."""
+    pagu = result.indicator.anggaran
+    if pagu is None:
+        return result
+    spent = entry.realisasi_anggaran if entry is not None else None
+    return attrs.evolve(result, anggaran=Anggaran(pagu, spent))
 
 
 def catalogue_rule(indicator: Indicator, inputs: Mapping[str, Decimal]) -> str | None:

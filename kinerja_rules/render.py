@@ -15,6 +15,7 @@ from typing import Any
 
 from tabulate import tabulate
 
+from .decimals import round_shown
 from .formatting import format_decimal, format_percent, format_quantity
 from .results import Figure, IndicatorResult, Report, short_exact
 
@@ -36,6 +37,7 @@ _HEADERS = {
         "sasaran_title": "Capaian Sasaran",
         "sasaran": ["No", "Sasaran", "Jumlah Indikator", "Terukur", "Capaian", "Keterangan"],
         "overall": "Nilai rata-rata seluruh indikator terukur",
+        "anggaran": ["Pagu Anggaran (Rp)", "Realisasi Anggaran (Rp)", "% Anggaran"],
         "none": "tidak dapat diukur",
         "catalogue": "Katalog",
     },
@@ -54,6 +56,7 @@ _HEADERS = {
         "sasaran_title": "Goals",
         "sasaran": ["No", "Goal", "Indicators", "Measured", "Achievement", "Status"],
         "overall": "Mean of all measured indicators",
+        "anggaran": ["Budget (Rp)", "Budget realised (Rp)", "% budget"],
         "none": "not measurable",
         "catalogue": "Catalogue",
     },
@@ -95,6 +98,17 @@ def to_table(report: Report, fmt: str = "table", lang: str = "id") -> str:
             ]
         )
         previous = sasaran
+    if any(r.anggaran is not None for r in report.indicators):
+        headers = words["indicators"][:6] + words["anggaran"] + words["indicators"][6:]
+        for row, result in zip(rows, report.indicators):
+            row[6:6] = _anggaran_cells(result, lang)
+        widths = (
+            None
+            if fmt == "markdown"
+            else [None, None, 40, None, None, None, None, None, None, None, 24]
+        )
+    else:
+        headers = words["indicators"]
     title = words["title"].format(unit=report.data.unit, year=report.data.year)
     catalogue = (
         f"{words['catalogue']}: {report.catalogue.title} ({', '.join(report.catalogue.files)})"
@@ -105,7 +119,7 @@ def to_table(report: Report, fmt: str = "table", lang: str = "id") -> str:
         "",
         catalogue,
         "",
-        tabulate(rows, words["indicators"], tablefmt=tablefmt, maxcolwidths=widths),
+        tabulate(rows, headers, tablefmt=tablefmt, maxcolwidths=widths, disable_numparse=True),
     ]
     sasaran_rows = [
         [
@@ -181,6 +195,7 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
         "capaian": _shown(result.capaian),
         "status": result.status.value,
         "na_reason": result.na_reason,
+        "anggaran": _anggaran_json(result),
         "derivation": {
             "source": derivation.source,
             "formula": derivation.formula.text,
@@ -197,6 +212,18 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
             "capped": derivation.capped,
             "text": derivation.lines("id"),
         },
+    }
+
+
+def _anggaran_json(result: IndicatorResult) -> dict[str, Any] | None:
+    anggaran = result.anggaran
+    if anggaran is None:
+        return None
+    persen = anggaran.persen
+    return {
+        "pagu": anggaran.pagu,
+        "realisasi": anggaran.realisasi,
+        "persen": _number(round_shown(persen, 2, "half_up")) if persen is not None else None,
     }
 
 
@@ -256,6 +283,20 @@ def to_csv(report: Report) -> str:
         ["overall", *common, "", "", "", "%", "", "", _plain_figure(report.overall), "", ""]
     )
     return out.getvalue()
+
+
+def _anggaran_cells(result: IndicatorResult, lang: str) -> list[str]:
+    anggaran = result.anggaran
+    if anggaran is None:
+        return ["", "", ""]
+    spent = (
+        format_decimal(anggaran.realisasi, lang, group=True)
+        if anggaran.realisasi is not None
+        else "—"
+    )
+    persen = anggaran.persen
+    shown = format_percent(round_shown(persen, 2, "half_up"), lang) if persen is not None else "—"
+    return [format_decimal(anggaran.pagu, lang, group=True), spent, shown]
 
 
 def _rounding_remark(result: IndicatorResult, lang: str) -> str:

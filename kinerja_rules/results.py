@@ -117,6 +117,20 @@ class Derivation:
 
 
 @attrs.frozen
+class Anggaran:
+    """The budget the PK attaches to an indicator and what was realised of it (whole Rupiah)."""
+
+    pagu: int
+    realisasi: int | None
+
+    @property
+    def persen(self) -> Decimal | None:
+        if self.realisasi is None or self.pagu == 0:
+            return None
+        return CONTEXT.divide(Decimal(self.realisasi) * 100, Decimal(self.pagu))
+
+
+@attrs.frozen
 class IndicatorResult:
     indicator: Indicator
     target: Decimal | None
@@ -125,6 +139,7 @@ class IndicatorResult:
     status: Status
     na_reason: str | None
     derivation: Derivation
+    anggaran: Anggaran | None = None
 
     @property
     def measured(self) -> bool:
