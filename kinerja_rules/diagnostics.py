@@ -109,7 +109,7 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def to_dict(self) -> dict:
-        """The diagnostic as JSON-ready data (``validate --format json``, ``budget --format json``)."""
+        """The diagnostic as JSON-ready data (``--format json`` of validate and budget)."""
         return {
             "file": self.location.file,
             "line": self.location.line,

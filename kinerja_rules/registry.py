@@ -19,9 +19,9 @@ import attrs
 from .budget.scores import ScoreCatalogue, build_score_catalogue, is_score_catalogue
 from .catalogue import build_catalogue
 from .diagnostics import Diagnostic, KinerjaError, Location
-from .sources import parse_document, read_document
 from .formula import FormulaFunction
 from .model import Catalogue
+from .sources import parse_document, read_document
 
 Key = tuple[str, int]
 

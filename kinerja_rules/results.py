@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
 from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 

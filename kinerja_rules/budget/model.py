@@ -51,7 +51,7 @@ class BudgetRow:
 
 @attrs.frozen
 class Amounts:
-    """Pagu and realisasi of a line that is not part of the code hierarchy (jenis belanja, sasaran)."""
+    """Pagu and realisasi of a line outside the code hierarchy (jenis belanja, sasaran)."""
 
     key: str
     name: str

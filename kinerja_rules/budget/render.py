@@ -1,4 +1,4 @@
-"""The budget chapter out: realisation tables, jenis belanja comparison, composite scores, findings."""
+"""The budget chapter out: realisation tables, jenis belanja, composite scores, findings."""
 
 from __future__ import annotations
 

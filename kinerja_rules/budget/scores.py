@@ -504,14 +504,16 @@ def _printed_checks(
             return
         value, decimals, location = printed
         expected = round_shown(exact, decimals, policy.rounding)
+        shown_decimals = max(decimals, policy.decimals)
         if expected != value:
             found.append(
                 Diagnostic(
                     "KR608",
                     f"{what} is printed {format_decimal(value)}, but its components give "
-                    f"{format_decimal(round_shown(exact, max(decimals, policy.decimals), policy.rounding))}",
+                    f"{format_decimal(round_shown(exact, shown_decimals, policy.rounding))}",
                     location,
-                    f"at the printed precision ({decimals} decimals); the composite is Σ weight × value / Σ weight",
+                    f"at the printed precision ({decimals} decimals); "
+                    "the composite is Σ weight × value / Σ weight",
                     Severity.WARNING,
                 )
             )

@@ -454,8 +454,9 @@ def findings(
         out.append(
             Diagnostic(
                 "KR606",
-                f"one cell explains {len(explanation.resolves)} disagreements: {_cell_name(explanation.cell)} "
-                f"is {format_rupiah(explanation.old)}; with {format_rupiah(explanation.new)} these agree: {what}",
+                f"one cell explains {len(explanation.resolves)} disagreements: "
+                f"{_cell_name(explanation.cell)} is {format_rupiah(explanation.old)}; "
+                f"with {format_rupiah(explanation.new)} these agree: {what}",
                 explanation.location,
                 f"check {_cell_name(explanation.cell)} against the source (SAKTI/OM-SPAN){side}",
                 Severity.WARNING,
@@ -479,7 +480,10 @@ def _diagnostic(d: Disagreement) -> Diagnostic:
         )
         hint = f"difference {_show(d.delta)}"
     elif d.code == "KR607":
-        message = f"{d.what} adds up to {_show(d.printed)}, but the realisation table to {_show(d.computed)}"
+        message = (
+            f"{d.what} adds up to {_show(d.printed)}, "
+            f"but the realisation table to {_show(d.computed)}"
+        )
         hint = f"difference {_show(d.printed - d.computed)}"
     else:
         relation = {
