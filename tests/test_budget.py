@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kinerja_rules import Engine
-from kinerja_rules.budget.model import BudgetData, BudgetRow, Cell, Printed, ScoreInputs
+from kinerja_rules.budget.model import Amounts, BudgetData, Cell, Printed, ScoreInputs
 from kinerja_rules.budget.report import evaluate_budget_file
 from kinerja_rules.budget.scores import evaluate_scores
 from kinerja_rules.budget.table import compute
@@ -308,7 +308,7 @@ def budget_of(rows) -> BudgetData:
         2023,
         "uji.toml",
         tuple(
-            BudgetRow(code, code, Cell(pagu, where), Cell(spent, where), None, None, where)
+            Amounts(code, code, Cell(pagu, where), Cell(spent, where), None, None, where)
             for code, pagu, spent in rows
         ),
         Printed(),

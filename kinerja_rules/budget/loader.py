@@ -39,7 +39,7 @@ from ..diagnostics import Diagnostic, Location, raise_if_errors
 from ..schema import Field
 from ..sources import PathLike, read_document
 from ..tomlpos import Path, TomlDocument
-from .model import Amounts, BudgetData, BudgetRow, Cell, Printed, PrintedPercent, ScoreInputs
+from .model import Amounts, BudgetData, Cell, Printed, PrintedPercent, ScoreInputs
 
 CODE = r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*"
 PERCENT = r"\s*\(?\s*-?\d+(?:[.,]\d+)?\s*%?\s*\)?\s*"
@@ -201,17 +201,7 @@ class _Reader:
                     )
                 )
             seen.setdefault(table["code"], amounts.location)
-            rows.append(
-                BudgetRow(
-                    table["code"],
-                    table["name"],
-                    amounts.pagu,
-                    amounts.realisasi,
-                    amounts.sisa,
-                    amounts.persen,
-                    amounts.location,
-                )
-            )
+            rows.append(amounts)
         jenis = {}
         jenis_totals = {}
         for year, lines in self.data.get("jenis_belanja", {}).items():

@@ -33,25 +33,11 @@ class Cell:
 
 
 @attrs.frozen
-class BudgetRow:
-    """A row of the realisation table (Bab III B): a budget code with pagu and realisasi.
-
-    Codes are hierarchical (``5252.BDC.004`` and its sub-row ``5252.BDC.004.005``); a row with
-    sub-rows is their sum, so its printed pagu and realisasi are checked rather than used.
-    """
-
-    code: str
-    name: str
-    pagu: Cell
-    realisasi: Cell
-    sisa: Cell | None
-    persen: Cell | None
-    location: Location
-
-
-@attrs.frozen
 class Amounts:
-    """Pagu and realisasi of a line outside the code hierarchy (jenis belanja, sasaran)."""
+    """A printed line: a realisation-table row (``key`` is its budget code, ``5252.BDC.004`` with
+    sub-row ``5252.BDC.004.005``), a jenis belanja or a sasaran, with its pagu and realisasi and,
+    when printed, its sisa and percentage. A row with sub-rows is their sum, so its own printed
+    pagu and realisasi are checked rather than used."""
 
     key: str
     name: str
@@ -95,7 +81,7 @@ class BudgetData:
     unit_type: str
     year: int
     file: str
-    rows: tuple[BudgetRow, ...]
+    rows: tuple[Amounts, ...]
     total: Printed
     pk_pagu: Cell | None
     jenis_belanja: Mapping[int, tuple[Amounts, ...]]  # by year

@@ -97,7 +97,7 @@ def input_values(budget: BudgetData) -> dict[CellKey, tuple[object, Location]]:
 
     for row in budget.rows:
         for column in ("pagu", "realisasi", "sisa", "persen"):
-            put(("row", row.code, column), getattr(row, column))
+            put(("row", row.key, column), getattr(row, column))
     for column in ("pagu", "realisasi", "sisa", "persen"):
         put(("total", column), getattr(budget.total, column))
         put(("sasaran_total", column), getattr(budget.sasaran_total, column))
@@ -124,13 +124,13 @@ def compute(
     found: list[Disagreement] = []
     check = _Checker(value, location, rounding, found)
 
-    codes = {row.code for row in budget.rows}
+    codes = {row.key for row in budget.rows}
     children: dict[str, list[str]] = {code: [] for code in codes}
-    parents = {row.code: parent_code(row.code, codes) for row in budget.rows}
+    parents = {row.key: parent_code(row.key, codes) for row in budget.rows}
     for code, parent in parents.items():
         if parent is not None:
             children[parent].append(code)
-    names = {row.code: row.name for row in budget.rows}
+    names = {row.key: row.name for row in budget.rows}
 
     def leaves(code: str) -> list[str]:
         return (
@@ -158,7 +158,7 @@ def compute(
             pagu, realisasi = value(("row", code, "pagu")), value(("row", code, "realisasi"))
         lines[code] = Line(code, names[code], pagu, realisasi, depth(code))
         check.line(("row", code), code, lines[code], leaves(code), "row")
-    ordered = tuple(lines[row.code] for row in budget.rows)
+    ordered = tuple(lines[row.key] for row in budget.rows)
 
     total = None
     if budget.rows:
@@ -285,21 +285,23 @@ class _Checker:
     ) -> None:
         """A line's printed sisa and percentage against its (computed) pagu and realisasi."""
         if leaves is not None:
-            pagu_cells = [(("row", leaf, "pagu"), 1) for leaf in leaves]
-            realisasi_cells = [(("row", leaf, "realisasi"), -1) for leaf in leaves]
+            pagu_cells = [("row", leaf, "pagu") for leaf in leaves]
+            realisasi_cells = [("row", leaf, "realisasi") for leaf in leaves]
         else:
-            pagu_cells, realisasi_cells = [((*key, "pagu"), 1)], [((*key, "realisasi"), -1)]
+            pagu_cells, realisasi_cells = [(*key, "pagu")], [(*key, "realisasi")]
+        self.sisa_and_percent(key, what, line, pagu_cells, realisasi_cells)
+
+    def sisa_and_percent(
+        self, key: CellKey, what: str, line: Line, pagu_cells: list, realisasi_cells: list
+    ) -> None:
+        """Printed sisa (settled by raising a pagu or lowering a realisasi) and percentage."""
         sisa = self.printed((*key, "sisa"))
         if sisa is not None and sisa != line.sisa:
+            feeds = tuple((c, 1) for c in pagu_cells) + tuple((c, -1) for c in realisasi_cells)
+            where = self.location[(*key, "sisa")]
             self.found.append(
                 Disagreement(
-                    (*key, "sisa"),
-                    "KR602",
-                    f"sisa of {what}",
-                    sisa,
-                    line.sisa,
-                    self.location[(*key, "sisa")],
-                    tuple(pagu_cells + realisasi_cells),
+                    (*key, "sisa"), "KR602", f"sisa of {what}", sisa, line.sisa, where, feeds
                 )
             )
         self.percent((*key, "persen"), f"percentage of {what}", line)
@@ -316,30 +318,20 @@ class _Checker:
 
     def total(self, key: CellKey, what: str, line: Line, parts: list, kind: str, code: str) -> None:
         if kind == "row":
-            pagu_feeds = tuple(("row", leaf, "pagu") for leaf in parts)
-            realisasi_feeds = tuple(("row", leaf, "realisasi") for leaf in parts)
+            pagu_cells = [("row", leaf, "pagu") for leaf in parts]
+            realisasi_cells = [("row", leaf, "realisasi") for leaf in parts]
         else:
-            pagu_feeds = tuple((*part, "pagu") for part in parts)
-            realisasi_feeds = tuple((*part, "realisasi") for part in parts)
-        self.money((*key, "pagu"), f"pagu of {what}", line.pagu, code, pagu_feeds)
+            pagu_cells = [(*part, "pagu") for part in parts]
+            realisasi_cells = [(*part, "realisasi") for part in parts]
+        self.money((*key, "pagu"), f"pagu of {what}", line.pagu, code, tuple(pagu_cells))
         self.money(
-            (*key, "realisasi"), f"realisasi of {what}", line.realisasi, code, realisasi_feeds
+            (*key, "realisasi"),
+            f"realisasi of {what}",
+            line.realisasi,
+            code,
+            tuple(realisasi_cells),
         )
-        feeds = tuple((f, 1) for f in pagu_feeds) + tuple((f, -1) for f in realisasi_feeds)
-        sisa = self.printed((*key, "sisa"))
-        if sisa is not None and sisa != line.sisa:
-            self.found.append(
-                Disagreement(
-                    (*key, "sisa"),
-                    "KR602",
-                    f"sisa of {what}",
-                    sisa,
-                    line.sisa,
-                    self.location[(*key, "sisa")],
-                    feeds,
-                )
-            )
-        self.percent((*key, "persen"), f"percentage of {what}", line)
+        self.sisa_and_percent(key, what, line, pagu_cells, realisasi_cells)
 
     def breakdown(
         self, what: str, line: Line, total: Line, keys: list, where: CellKey, table_leaves: list
