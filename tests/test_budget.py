@@ -412,3 +412,24 @@ def test_ikpa_with_every_component_is_the_plain_weighted_sum(data):
         == sum(Fraction(weights[i]) * Fraction(v) for i, v in values.items()) / 100
     )
     assert ikpa.conversion == 1
+
+
+def test_ikpa_renormalises_over_the_components_that_apply():
+    values = {
+        "revisi_dipa": D(100),
+        "deviasi_halaman_iii": D(80),
+        "penyerapan_anggaran": D(100),
+        "belanja_kontraktual": D(0),
+        "penyelesaian_tagihan": D(100),
+        "pengelolaan_up_tup": D(100),
+        "dispensasi_spm": D(100),
+        "capaian_output": D(100),
+    }
+    results, _ = evaluate_scores(scores_2023(), ikpa_inputs(values, {"belanja_kontraktual"}))
+    ikpa = ikpa_of(results)
+    # Without Belanja Kontraktual (weight 10) the weights add up to 90:
+    # (10 x 100 + 10 x 80 + 20 x 100 + 10 x 100 + 10 x 100 + 5 x 100 + 25 x 100) / 90 = 8800 / 90
+    assert Fraction(ikpa.computed.exact).limit_denominator(1000) == Fraction(8800, 90)
+    assert ikpa.computed.shown == D("97.78") and ikpa.conversion == D("0.9")
+    # The pelaksanaan aspect without it: (20 x 100 + 10 x 100 + 10 x 100) / 40 = 100
+    assert ikpa.aspects["pelaksanaan"].shown == D("100.00")
