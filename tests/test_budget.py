@@ -433,3 +433,13 @@ def test_ikpa_renormalises_over_the_components_that_apply():
     assert ikpa.computed.shown == D("97.78") and ikpa.conversion == D("0.9")
     # The pelaksanaan aspect without it: (20 x 100 + 10 x 100 + 10 x 100) / 40 = 100
     assert ikpa.aspects["pelaksanaan"].shown == D("100.00")
+
+
+def test_cli_budget_table_shows_the_printed_total_beside_the_rows_sum(capsys):
+    assert main(["budget", str(LPKA)]) == 0
+    out = capsys.readouterr().out
+    computed = next(row for row in out.splitlines() if row.startswith("│ JUMLAH  "))
+    printed = next(row for row in out.splitlines() if row.startswith("│ JUMLAH (dicetak)"))
+    assert "5.069.021.000" in computed and "99,07%" in computed
+    assert "5.069.030.000" in printed and "5.021.756.758" in printed and "99.07 %" in printed
+    assert "Realisasi per Jenis Belanja" in out and "-0,86" in out  # 99,12 - 99,98

@@ -44,6 +44,7 @@ WORDS = {
         "findings": "Temuan",
         "none": "Tidak ada temuan: setiap angka yang dicetak sesuai perhitungan.",
         "total": "JUMLAH",
+        "printed_total": "JUMLAH (dicetak)",
         "jenis_names": {
             "pegawai": "Belanja Pegawai",
             "barang": "Belanja Barang",
@@ -80,6 +81,7 @@ WORDS = {
         "findings": "Findings",
         "none": "No findings: every printed figure agrees with the arithmetic.",
         "total": "TOTAL",
+        "printed_total": "TOTAL (as printed)",
         "jenis_names": {
             "pegawai": "Personnel",
             "barang": "Goods and services",
@@ -133,6 +135,9 @@ def to_text(report: BudgetReport, fmt: str, lang: str) -> str:
             for line in tables.rows
         ]
         rows.append([words["total"], "", *_money_row(report, tables.total, lang)])
+        printed = _printed_total(report, lang)
+        if printed is not None:
+            rows.append([words["printed_total"], "", *printed])
         parts.extend([tabulate(rows, words["rows"], tablefmt=tablefmt, disable_numparse=True), ""])
     if tables.sasaran:
         rows = [
@@ -199,6 +204,18 @@ def to_text(report: BudgetReport, fmt: str, lang: str) -> str:
     else:
         parts.append(words["none"])
     return "\n".join(parts) + "\n"
+
+
+def _printed_total(report: BudgetReport, lang: str) -> list[str] | None:
+    """The JUMLAH row as the report prints it, when it differs from the rows' sum."""
+    printed, total = report.budget.total, report.tables.total
+    cells = [printed.pagu, printed.realisasi, printed.sisa]
+    computed = [total.pagu, total.realisasi, total.sisa]
+    if all(c is None or c.value == v for c, v in zip(cells, computed)):
+        return None
+    out = [_money(c.value, lang) if c is not None else "" for c in cells]
+    out.append(printed.persen.value.text if printed.persen is not None else "")
+    return out
 
 
 def _score_text(report: BudgetReport, result, words: dict, lang: str, tablefmt: str) -> str:
