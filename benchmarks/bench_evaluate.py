@@ -69,13 +69,13 @@ def by_hand(catalogue, data: UnitData) -> list:
                 realisasi = CONTEXT.divide(v["A"], v["B"]) * 100
             elif text == "(B - A) / B * 100":
                 realisasi = CONTEXT.divide(v["B"] - v["A"], v["B"]) * 100
-            else:  # (A / B + C / D) / 2 * 100
-                realisasi = (
-                    CONTEXT.divide(
-                        CONTEXT.divide(v["A"], v["B"]) + CONTEXT.divide(v["C"], v["D"]), 2
-                    )
-                    * 100
-                )
+            elif v["B"] > 0 and v["D"] > 0:  # LPKA HIV/TB: the mean of both ratios…
+                both = CONTEXT.divide(v["A"], v["B"]) + CONTEXT.divide(v["C"], v["D"])
+                realisasi = CONTEXT.divide(both, 2) * 100
+            elif v["B"] > 0:  # …or the one ratio whose population exists
+                realisasi = CONTEXT.divide(v["A"], v["B"]) * 100
+            else:
+                realisasi = CONTEXT.divide(v["C"], v["D"]) * 100
         except ArithmeticError:
             results.append(None)
             continue
