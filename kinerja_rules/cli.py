@@ -188,6 +188,11 @@ def _plugins(engine: Engine) -> int:
         )
         for file in catalogue.files:
             print(f"    {file}")
+    for year, scores in sorted(engine.catalogues.scores.items()):
+        names = ", ".join(score.id for score in scores.scores)
+        print(f"  scores {year}: {names}")
+        for file in scores.files:
+            print(f"    {file}")
     extra = sorted(set(engine.functions) - {"min", "max", "abs"})
     print("Formula functions: min, max, abs" + (", " + ", ".join(extra) if extra else ""))
     return 0
