@@ -25,7 +25,7 @@ from decimal import Decimal
 import attrs
 
 from .data import DataEntry
-from .diagnostics import Diagnostic, Location
+from .diagnostics import Diagnostic
 from .evaluation import NotApplicableRule, evaluate_indicator
 from .formatting import format_decimal
 from .formula import NotMeasurable
@@ -204,5 +204,3 @@ def _shown(value: Decimal | None) -> str:
 def _short(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.0001")) if value.as_tuple().exponent < -4 else value
 
-
-__all__ = ["InvariantRun", "Location", "check_examples", "check_invariants"]
