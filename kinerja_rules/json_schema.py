@@ -8,6 +8,8 @@ it; ``schema/*.schema.json`` in the repository is kept equal to it by a test.
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,49 +74,38 @@ def _table(fields: Mapping[str, Field]) -> dict[str, Any]:
     return table
 
 
-def catalogue_schema() -> dict[str, Any]:
-    from .catalogue import CATALOGUE_FIELDS
-
-    return document_schema(
-        CATALOGUE_FIELDS,
+#: Each file format: where its fields are described, a title and a description.
+_FORMATS = {
+    "catalogue": (
+        "kinerja_rules.catalogue:CATALOGUE_FIELDS",
         "kinerja-rules indicator catalogue",
         "One unit type's performance indicators for one year (docs/catalogue-format.md).",
-    )
-
-
-def data_schema() -> dict[str, Any]:
-    from .data import DATA_FIELDS
-
-    return document_schema(
-        DATA_FIELDS,
+    ),
+    "data": (
+        "kinerja_rules.data:DATA_FIELDS",
         "kinerja-rules realisation data",
         "One unit's input counts per indicator for one year (docs/catalogue-format.md).",
-    )
-
-
-def budget_schema() -> dict[str, Any]:
-    from .budget.loader import BUDGET_FIELDS
-
-    return document_schema(
-        BUDGET_FIELDS,
+    ),
+    "budget": (
+        "kinerja_rules.budget.loader:BUDGET_FIELDS",
         "kinerja-rules budget data",
         "One unit's budget tables for one year, as printed (docs/budget-format.md).",
-    )
-
-
-def scores_schema() -> dict[str, Any]:
-    from .budget.scores import SCORE_CATALOGUE_FIELDS
-
-    return document_schema(
-        SCORE_CATALOGUE_FIELDS,
+    ),
+    "scores": (
+        "kinerja_rules.budget.scores:SCORE_CATALOGUE_FIELDS",
         "kinerja-rules score catalogue",
         "Composite budget scores of one fiscal year (docs/budget-format.md).",
-    )
-
-
-SCHEMAS = {
-    "catalogue": catalogue_schema,
-    "data": data_schema,
-    "budget": budget_schema,
-    "scores": scores_schema,
+    ),
 }
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one file format (imported lazily: the loaders import this module's
+    neighbours, not the other way round)."""
+    target, title, description = _FORMATS[kind]
+    module, _, name = target.partition(":")
+    fields = getattr(importlib.import_module(module), name)
+    return document_schema(fields, title, description)
+
+
+SCHEMAS = {kind: functools.partial(schema_for, kind) for kind in _FORMATS}
