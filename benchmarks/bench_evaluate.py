@@ -113,7 +113,7 @@ def main() -> None:
     indicators = sum(len(d.entries) for d in workload)
 
     def run_engine(data):
-        return evaluate(engine.catalogue(data.unit_type, data.year), data, engine._not_applicable)
+        return evaluate(engine.catalogue(data.unit_type, data.year), data, engine.not_applicable)
 
     def run_by_hand(data):
         return by_hand(engine.catalogue(data.unit_type, data.year), data)

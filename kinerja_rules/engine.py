@@ -147,12 +147,13 @@ class Engine:
         catalogue = self.catalogues.get(data.unit_type, data.year)
         if catalogue is None:
             raise LookupError(f"no catalogue for {data.unit_type} {data.year}")
-        return evaluation.evaluate(catalogue, data, self._not_applicable)
+        return evaluation.evaluate(catalogue, data, self.not_applicable)
 
     def evaluate_file(self, path: PathLike) -> Report:
         return self.evaluate(self.load_data(path))
 
-    def _not_applicable(
+    def not_applicable(
         self, catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
     ) -> str | None:
+        """The plugins' verdict on ``indicator`` for ``inputs``: a reason, or None."""
         return not_applicable_rule(self.plugin_manager)(catalogue, indicator, inputs)

@@ -190,7 +190,7 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
         "sasaran": result.indicator.sasaran,
         "name": result.indicator.name,
         "unit": result.indicator.unit,
-        "target": _number(result.target),
+        "target": json_number(result.target),
         "realisasi": _shown(result.realisasi),
         "capaian": _shown(result.capaian),
         "status": result.status.value,
@@ -199,7 +199,7 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
         "derivation": {
             "source": derivation.source,
             "formula": derivation.formula.text,
-            "inputs": {name: _number(value) for name, value in derivation.inputs.items()},
+            "inputs": {name: json_number(value) for name, value in derivation.inputs.items()},
             "realisasi_substituted": derivation.realisasi_substituted("id"),
             "realisasi_exact": _exact(derivation.realisasi),
             "realisasi_shown": _shown(derivation.realisasi),
@@ -223,7 +223,7 @@ def _anggaran_json(result: IndicatorResult) -> dict[str, Any] | None:
     return {
         "pagu": anggaran.pagu,
         "realisasi": anggaran.realisasi,
-        "persen": _number(round_shown(persen, 2, "half_up")) if persen is not None else None,
+        "persen": json_number(round_shown(persen, 2, "half_up")) if persen is not None else None,
     }
 
 
@@ -318,7 +318,7 @@ def _percent(figure: Figure | None, lang: str, words: dict) -> str:
     return format_percent(figure.shown, lang) if figure is not None else words["none"]
 
 
-def _number(value: Decimal | None) -> int | float | None:
+def json_number(value: Decimal | None) -> int | float | None:
     """A Decimal as a JSON number; shown values have few digits, so a float prints them exactly."""
     if value is None:
         return None
@@ -328,7 +328,7 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 def _shown(figure: Figure | None) -> int | float | None:
-    return _number(figure.shown) if figure is not None else None
+    return json_number(figure.shown) if figure is not None else None
 
 
 def _exact(figure: Figure | None) -> str | None:

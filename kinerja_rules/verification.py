@@ -203,4 +203,3 @@ def _shown(value: Decimal | None) -> str:
 
 def _short(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.0001")) if value.as_tuple().exponent < -4 else value
-

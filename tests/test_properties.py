@@ -159,7 +159,7 @@ def test_not_applicable_never_becomes_a_number(engine, a, b, c, d):
         },
         "uji.toml",
     )
-    report = evaluate(catalogue, data, engine._not_applicable)
+    report = evaluate(catalogue, data, engine.not_applicable)
     for result in report.indicators:
         if result.status is Status.TIDAK_DAPAT_DIUKUR:
             assert result.capaian is None and result.na_reason

@@ -11,7 +11,7 @@ from typing import Any
 from tabulate import tabulate
 
 from ..formatting import format_decimal, format_percent
-from ..render import _number
+from ..render import json_number
 from .report import BudgetReport
 from .table import Line
 
@@ -277,7 +277,7 @@ def _line_json(report: BudgetReport, line: Line) -> dict[str, Any]:
         "pagu": line.pagu,
         "realisasi": line.realisasi,
         "sisa": line.sisa,
-        "persen": _number(report.shown(line.persen)),
+        "persen": json_number(report.shown(line.persen)),
     }
 
 
@@ -304,9 +304,9 @@ def to_json(report: BudgetReport) -> dict[str, Any]:
         "changes": [
             {
                 "key": c.key,
-                "previous": _number(report.shown(c.previous.persen)),
-                "current": _number(report.shown(c.current.persen)),
-                "points": _number(c.points),
+                "previous": json_number(report.shown(c.previous.persen)),
+                "current": json_number(report.shown(c.current.persen)),
+                "points": json_number(c.points),
             }
             for c in report.changes
         ],
@@ -314,19 +314,19 @@ def to_json(report: BudgetReport) -> dict[str, Any]:
             {
                 "id": r.score.id,
                 "name": r.score.name,
-                "computed": _number(r.computed.shown) if r.computed else None,
+                "computed": json_number(r.computed.shown) if r.computed else None,
                 "computed_exact": format_decimal(r.computed.exact, "en") if r.computed else None,
-                "reported": _number(r.reported.shown) if r.reported else None,
-                "used": _number(report.shown(r.used)),
+                "reported": json_number(r.reported.shown) if r.reported else None,
+                "used": json_number(report.shown(r.used)),
                 "category": r.band,
-                "conversion": _number(report.shown(r.conversion * 100)),
+                "conversion": json_number(report.shown(r.conversion * 100)),
                 "missing": list(r.missing),
-                "aspects": {key: _number(figure.shown) for key, figure in r.aspects.items()},
+                "aspects": {key: json_number(figure.shown) for key, figure in r.aspects.items()},
                 "components": [
                     {
                         "id": c.component.id,
-                        "weight": _number(c.component.weight),
-                        "value": _number(report.shown(c.value)),
+                        "weight": json_number(c.component.weight),
+                        "value": json_number(report.shown(c.value)),
                         "applicable": c.applicable,
                         "source": c.source,
                     }
