@@ -71,3 +71,22 @@ def bapas_2023(engine):
 @pytest.fixture(scope="session")
 def lpka_2023(engine):
     return engine.evaluate_file(EXAMPLES / "2023" / "lpka-pangkalpinang.toml")
+
+
+#: A Bapas indicator a maintainer adds next year (for the --catalog and validate workflows).
+LITMAS_INDICATOR = textwrap.dedent(
+    """
+    [[indicator]]
+    id = "litmas_tepat_waktu"
+    sasaran = "SK1"
+    level = "IKK"
+    name = "Persentase Litmas yang diselesaikan tepat waktu"
+    unit = "%"
+    polarity = "higher"
+    formula = "A / B * 100"
+    target = 90
+    [indicator.inputs]
+    A = "Jumlah Litmas yang selesai tepat waktu"
+    B = "Jumlah permintaan Litmas"
+    """
+)

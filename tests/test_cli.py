@@ -14,7 +14,7 @@ import pytest
 
 from kinerja_rules.cli import main
 
-from .conftest import CATALOG, EXAMPLES
+from .conftest import CATALOG, EXAMPLES, LITMAS_INDICATOR
 
 BAPAS = str(EXAMPLES / "2023" / "bapas-lahat.toml")
 LPKA = str(EXAMPLES / "2023" / "lpka-pangkalpinang.toml")
@@ -147,29 +147,12 @@ def test_python_dash_m_works():
 
 # --- catalogues added without code changes -------------------------------------------------------
 
-NEW_INDICATOR = textwrap.dedent(
-    """
-    [[indicator]]
-    id = "litmas_tepat_waktu"
-    sasaran = "SK1"
-    level = "IKK"
-    name = "Persentase Litmas yang diselesaikan tepat waktu"
-    unit = "%"
-    polarity = "higher"
-    formula = "A / B * 100"
-    target = 90
-    [indicator.inputs]
-    A = "Jumlah Litmas yang selesai tepat waktu"
-    B = "Jumlah permintaan Litmas"
-    """
-)
-
 
 def test_copied_catalogue_with_an_added_indicator(capsys, tmp_path):
     catalogs = tmp_path / "catalogs"
     catalogs.mkdir()
     text = (CATALOG / "2023" / "bapas.toml").read_text(encoding="utf-8")
-    (catalogs / "bapas.toml").write_text(text + NEW_INDICATOR, encoding="utf-8")
+    (catalogs / "bapas.toml").write_text(text + LITMAS_INDICATOR, encoding="utf-8")
     data = tmp_path / "bapas.toml"
     data.write_text(
         Path(BAPAS).read_text(encoding="utf-8")

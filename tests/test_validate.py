@@ -13,7 +13,7 @@ import pytest
 
 from kinerja_rules.cli import main
 
-from .conftest import CATALOG
+from .conftest import CATALOG, LITMAS_INDICATOR
 
 HEADER = textwrap.dedent(
     """\
@@ -245,30 +245,15 @@ def test_usage_error_exits_2(capsys):
 
 # --- the maintainer's workflow -------------------------------------------------------------------
 
-NEW_2024 = textwrap.dedent(
-    """
-    [[indicator]]
-    id = "litmas_tepat_waktu"
-    sasaran = "SK1"
-    level = "IKK"
-    name = "Persentase Litmas yang diselesaikan tepat waktu"
-    unit = "%"
-    polarity = "higher"
-    formula = "A / B * 100"
-    target = 90
-    invariants = ["0 <= value <= 100"]
-    assume = ["A <= B"]
-    [indicator.not_applicable]
-    when = "B == 0"
-    reason = "tidak ada permintaan Litmas"
-    [indicator.inputs]
-    A = "Jumlah Litmas yang selesai tepat waktu"
-    B = "Jumlah permintaan Litmas"
-    [[indicator.examples]]
-    inputs = { A = 171, B = 180 }
-    realisasi = 95
-    capaian = 105.56
-    """
+# The same indicator with what a maintainer states about it: an invariant, its domain, an N/A
+# rule and a worked example (171 / 180 = 95%; 95 / 90 = 105,56%).
+NEW_2024 = (
+    LITMAS_INDICATOR.replace(
+        "target = 90\n",
+        'target = 90\ninvariants = ["0 <= value <= 100"]\nassume = ["A <= B"]\n'
+        '[indicator.not_applicable]\nwhen = "B == 0"\nreason = "tidak ada permintaan Litmas"\n',
+    )
+    + "[[indicator.examples]]\ninputs = { A = 171, B = 180 }\nrealisasi = 95\ncapaian = 105.56\n"
 )
 
 
