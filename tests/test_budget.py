@@ -443,3 +443,15 @@ def test_cli_budget_table_shows_the_printed_total_beside_the_rows_sum(capsys):
     assert "5.069.021.000" in computed and "99,07%" in computed
     assert "5.069.030.000" in printed and "5.021.756.758" in printed and "99.07 %" in printed
     assert "Realisasi per Jenis Belanja" in out and "-0,86" in out  # 99,12 - 99,98
+
+
+def test_cli_budget_misspelt_score_key(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    text = BAPAS.read_text(encoding="utf-8").replace(
+        "[scores.ikpa.printed]", "[scores.ikpa.printd]"
+    )
+    bad.write_text(text, encoding="utf-8")
+    assert main(["budget", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:{line_of(bad, '[scores.ikpa.printd]')}:1: error KR201" in err
+    assert "did you mean 'printed'?" in err

@@ -35,7 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import schema
-from ..diagnostics import Diagnostic, Location, raise_if_errors
+from ..diagnostics import Diagnostic, Location, closest, raise_if_errors
 from ..schema import Field
 from ..sources import PathLike, read_document
 from ..tomlpos import Path, TomlDocument
@@ -82,6 +82,9 @@ SCORE_PRINTED_FIELDS: dict[str, Field] = {
         values=Field(("number",)),
     ),
 }
+#: The keys of a [scores.<id>] table besides its component values.
+SCORE_KEYS = ("not_applicable", "reported", "printed")
+
 SCORE_FIELD = Field(
     ("table",),
     doc="component values, not_applicable, reported, printed",
@@ -255,6 +258,18 @@ class _Reader:
                     printed_total, aspects, weighted = printed
             elif schema.kind_of(value) in ("integer", "number"):
                 values[key] = (Decimal(value), self.at(where))
+            elif isinstance(value, (dict, list)):  # not a component value: a misspelt key
+                suggestion = closest(key, SCORE_KEYS)
+                self.diagnostics.append(
+                    Diagnostic(
+                        "KR201",
+                        f"unknown key '{key}'",
+                        self.at(where, value=False),
+                        f"did you mean '{suggestion}'?"
+                        if suggestion
+                        else "known keys: " + ", ".join(SCORE_KEYS) + ", and component values",
+                    )
+                )
             else:
                 self.error("KR404", f"{key} must be a number, found {schema.kind_of(value)}", where)
         return ScoreInputs(
