@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from . import schema
-from .decimals import ROUNDING_MODES
+from .decimals import DECIMALS, INPUT, QUANTITY, ROUNDING_MODES, RUPIAH, YEAR
 from .diagnostics import Diagnostic, KinerjaError, Location, closest
 from .formula import BOOLEAN, Formula, FormulaError, FormulaFunction, compile_formula
 from .model import (
@@ -48,11 +48,13 @@ DEFAULT_CAPAIAN_HIGHER = "R / T * 100"
 DEFAULT_CAPAIAN_LOWER = "(2 * T - R) / T * 100"
 
 #: A target written with its unit: ``80``, ``"80%"``, ``"94,5%"``, ``"1 Layanan"``, ``"54 Unit"``.
-QUANTITY = r"\s*-?\d+(?:[.,]\d+)?\s*(?:%|[A-Za-z][A-Za-z /]*)?\s*"
-_QUANTITY_PARTS = re.compile(r"\s*(-?\d+(?:[.,]\d+)?)\s*(%|[A-Za-z][A-Za-z /]*?)?\s*")
+#: The digits are bounded so that every such text lies in the QUANTITY domain (below 10^12, at
+#: most 6 decimal places) and the JSON Schema pattern states the same bound.
+QUANTITY_TEXT = r"\s*\d{1,12}(?:[.,]\d{1,6})?\s*(?:%|[A-Za-z][A-Za-z /]*)?\s*"
+_QUANTITY_PARTS = re.compile(r"\s*(\d{1,12}(?:[.,]\d{1,6})?)\s*(%|[A-Za-z][A-Za-z /]*?)?\s*")
 
 POLICY_FIELDS: dict[str, Field] = {
-    "decimals": Field(("integer",), doc="decimals shown for percentages, e.g. 2", minimum=0),
+    "decimals": Field(("integer",), doc="decimals shown for percentages, e.g. 2", domain=DECIMALS),
     "rounding": Field(("string",), doc="rounding of shown figures", choices=tuple(ROUNDING_MODES)),
     "capaian_from": Field(
         ("string",),
@@ -61,7 +63,9 @@ POLICY_FIELDS: dict[str, Field] = {
     ),
     "capaian_higher": Field(("string",), doc="capaian formula over R and T, higher is better"),
     "capaian_lower": Field(("string",), doc="capaian formula over R and T, lower is better"),
-    "capaian_cap": Field(("number",), doc="highest capaian counted, e.g. 120 (absent: no cap)"),
+    "capaian_cap": Field(
+        ("number",), doc="highest capaian counted, e.g. 120 (absent: no cap)", domain=QUANTITY
+    ),
     "not_applicable": Field(
         ("string",), doc="N/A indicators in roll-ups", choices=("exclude", "zero")
     ),
@@ -83,7 +87,7 @@ INPUT_TABLE_FIELDS: dict[str, Field] = {
     "kind": Field(
         ("string",), doc="count (whole number) or number (decimal)", choices=("count", "number")
     ),
-    "max": Field(("number",), doc="largest plausible value, for invariant checks", minimum=0),
+    "max": Field(("number",), doc="largest plausible value, for invariant checks", domain=INPUT),
 }
 
 NOT_APPLICABLE_FIELDS: dict[str, Field] = {
@@ -96,12 +100,16 @@ EXAMPLE_FIELDS: dict[str, Field] = {
         ("table",),
         required=True,
         doc="input values, e.g. { A = 629, B = 1277 }",
-        values=Field(("number",)),
+        values=Field(("number",), domain=INPUT),
         key_pattern=IDENTIFIER,
         key_doc="input names are identifiers",
     ),
-    "realisasi": Field(("number",), doc="expected realisasi, at the catalogue's rounding"),
-    "capaian": Field(("number",), doc="expected capaian, at the catalogue's rounding"),
+    "realisasi": Field(
+        ("number",), doc="expected realisasi, at the catalogue's rounding", domain=QUANTITY
+    ),
+    "capaian": Field(
+        ("number",), doc="expected capaian, at the catalogue's rounding", domain=QUANTITY
+    ),
     "not_applicable": Field(
         ("boolean", "string"), doc="true (or part of the reason) when the example must be N/A"
     ),
@@ -126,16 +134,17 @@ INDICATOR_FIELDS: dict[str, Field] = {
     "target": Field(
         ("number", "string"),
         doc='the PK target for the catalogue\'s year: 80, "80%" or "54 Unit"',
-        pattern=QUANTITY,
+        pattern=QUANTITY_TEXT,
+        domain=QUANTITY,
     ),
     "renstra": Field(
         ("table",),
         doc="Renstra targets by year",
-        values=Field(("number", "string"), pattern=QUANTITY),
+        values=Field(("number", "string"), pattern=QUANTITY_TEXT, domain=QUANTITY),
         key_pattern=r"\d{4}",
         key_doc="Renstra keys are years, e.g. 2024 = 85",
     ),
-    "anggaran": Field(("integer",), doc="budget the PK attaches, whole Rupiah", minimum=0),
+    "anggaran": Field(("integer",), doc="budget the PK attaches, whole Rupiah", domain=RUPIAH),
     "note": Field(("string",), doc="remarks for readers of the catalogue"),
     "inputs": Field(
         ("table",),
@@ -166,7 +175,7 @@ INDICATOR_FIELDS: dict[str, Field] = {
 }
 
 CATALOGUE_FIELDS: dict[str, Field] = {
-    "year": Field(("integer",), required=True, doc="the PK year, e.g. 2023", minimum=2000),
+    "year": Field(("integer",), required=True, doc="the PK year, e.g. 2023", domain=YEAR),
     "unit_type": Field(
         ("string",), required=True, doc='unit type id, e.g. "bapas"', pattern=IDENTIFIER
     ),
@@ -214,11 +223,9 @@ def check_catalogue_file(path: PathLike, functions: Mapping[str, FormulaFunction
     """Load ``path`` and return every diagnostic (errors and warnings) without raising."""
     try:
         document = read_document(path)
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
     except KinerjaError as error:
         return LoadResult(None, error.diagnostics)
-    return build_catalogue(document, str(path), lines, functions)
+    return build_catalogue(document, str(path), functions)
 
 
 def check_catalogue_bytes(
@@ -228,7 +235,7 @@ def check_catalogue_bytes(
         document = parse_document(raw, name)
     except KinerjaError as error:
         return LoadResult(None, error.diagnostics)
-    return build_catalogue(document, name, raw.decode("utf-8-sig").splitlines(), functions)
+    return build_catalogue(document, name, functions)
 
 
 def _unwrap(result: LoadResult) -> Catalogue:
@@ -238,11 +245,11 @@ def _unwrap(result: LoadResult) -> Catalogue:
 
 
 def build_catalogue(
-    doc: TomlDocument, file: str, lines: list[str], functions: Mapping[str, FormulaFunction]
+    doc: TomlDocument, file: str, functions: Mapping[str, FormulaFunction]
 ) -> LoadResult:
     """Check ``doc`` (shape, then meaning) and build the :class:`Catalogue` when it has no error."""
     shape = schema.check(doc, file, CATALOGUE_FIELDS)
-    builder = _Builder(doc, file, lines, functions, broken=_broken_paths(shape))
+    builder = _Builder(doc, file, doc.lines, functions, broken=_broken_paths(shape))
     catalogue = builder.build()
     diagnostics = (*shape, *builder.diagnostics)
     if any(d.is_error for d in diagnostics):

@@ -29,6 +29,7 @@ from decimal import Decimal
 import attrs
 
 from . import schema
+from .decimals import INPUT, QUANTITY, RUPIAH, YEAR, NumberProblem
 from .diagnostics import Diagnostic, KinerjaError, Location, closest, raise_if_errors
 from .model import Catalogue
 from .registry import CatalogueSet
@@ -46,7 +47,7 @@ DATA_FIELDS: dict[str, Field] = {
     "unit_type": Field(
         ("string",), required=True, doc='the unit type of the catalogue, e.g. "bapas"'
     ),
-    "year": Field(("integer",), required=True, doc="the reporting year", minimum=2000),
+    "year": Field(("integer",), required=True, doc="the reporting year", domain=YEAR),
     "source": Field(("string",), doc="where the figures come from"),
     "indicators": Field(
         ("table",),
@@ -133,6 +134,9 @@ def _entry(
             Diagnostic(code, message, schema.locate(doc, file, where, value=key is not None), hint)
         )
 
+    def refuse(key: str, problem: NumberProblem, what: str) -> None:
+        report(problem.code, f"{key} = {problem.message}", key, f"{what}; {problem.hint}")
+
     indicator = catalogue.indicator(indicator_id)
     if indicator is None:
         suggestion = closest(indicator_id, [i.id for i in catalogue.indicators])
@@ -151,13 +155,16 @@ def _entry(
         report("KR203", f"note must be a string, found {schema.kind_of(note)}", "note")
         return None
     spent = table.get("realisasi_anggaran")
-    if spent is not None and (schema.kind_of(spent) != "integer" or spent < 0):
+    if spent is not None and schema.kind_of(spent) != "integer":
         report(
             "KR203",
             "realisasi_anggaran must be whole Rupiah (a non-negative integer)",
             "realisasi_anggaran",
             "the budget realised for this indicator, e.g. 235616545",
         )
+        return None
+    if spent is not None and (problem := RUPIAH.check(spent)) is not None:
+        refuse("realisasi_anggaran", problem, "the budget realised for this indicator")
         return None
     modes = [key for key in ("realisasi", "not_measured") if key in table]
     if len(modes) > 1 or (modes and len(set(table) - SIDE_KEYS) > 1):
@@ -182,6 +189,10 @@ def _entry(
             report(
                 "KR404", f"realisasi must be a number, found {schema.kind_of(value)}", "realisasi"
             )
+            return None
+        problem = QUANTITY.check(value)
+        if problem is not None:
+            refuse("realisasi", problem, f"the realisasi of {indicator_id} in {indicator.unit}")
             return None
         return DataEntry(
             indicator_id, {}, Decimal(value), None, note, schema.locate(doc, file, path), spent
@@ -212,12 +223,11 @@ def _entry(
                 f"{name} is: {spec.description}",
             )
             continue
-        number = Decimal(value)
-        if number < 0:
-            report(
-                "KR403", f"{name} = {value} is negative", name, f"{name} counts: {spec.description}"
-            )
+        problem = INPUT.check(value)
+        if problem is not None:
+            refuse(name, problem, f"{name} counts: {spec.description}")
             continue
+        number = Decimal(value)
         if spec.kind == "count" and number != number.to_integral_value():
             report(
                 "KR407",

@@ -37,6 +37,8 @@ CODES: dict[str, str] = {
     "KR209": "target unit contradicts the indicator's unit",
     "KR210": "name says the quantity decreases but no polarity is declared",
     "KR211": "Renstra target for the year contradicts the year's target",
+    "KR212": "not a finite number",
+    "KR213": "number out of range",
     "KR301": "formula syntax error",
     "KR302": "construct not allowed in a formula",
     "KR303": "unknown name in formula",

@@ -11,7 +11,9 @@ control, so it is treated as hostile:
   no strings (``'a'*10**9``, f-strings), no attribute access, subscripts, comprehensions, lambdas
   or assignment, so a formula cannot reach Python internals, the file system or unbounded memory;
 * numeric literals become exact :class:`~decimal.Decimal` values taken from their source text
-  (``0.435`` is 435/1000, not the nearest float);
+  (``0.435`` is 435/1000, not the nearest float) and must lie in the ``LITERAL`` number domain
+  (``1e308`` is refused), so with inputs in their domains no value is ever non-finite; a result
+  beyond :data:`~kinerja_rules.decimals.RESULT_LIMIT` (many multiplications) is not measurable;
 * a static type check separates numbers from booleans, so ``A > B`` cannot be a realisasi.
 
 Evaluation goes through the small :class:`Evaluator` protocol. The implementation here walks the
@@ -34,7 +36,7 @@ from typing import Protocol
 import attrs
 import simpleeval
 
-from .decimals import CONTEXT
+from .decimals import CONTEXT, LITERAL, RESULT_LIMIT
 from .diagnostics import PluginError
 
 #: Longest formula accepted (characters). Real indicator formulas are well under 200.
@@ -334,6 +336,9 @@ class _Checker:
             )
             raise self.fail(node, "KR302", f"{kind} are not allowed in a formula")
         node.value = _exact_literal(self.source, node)
+        problem = LITERAL.check(node.value)
+        if problem is not None:  # 1e308 * 10 is refused here, not overflowed at run time
+            raise self.fail(node, problem.code, f"number {problem.message}", problem.hint)
         return NUMBER
 
     def _check_Name(self, node: ast.Name, depth: int) -> str:
@@ -513,6 +518,9 @@ class SimpleEvalEvaluator:
         # A fresh evaluator per call keeps evaluation thread-safe; parsing is never repeated.
         evaluator = _DecimalEval(self.source, self.functions, values)
         try:
-            return evaluator.eval(self.source, previously_parsed=self.tree)
+            result = evaluator.eval(self.source, previously_parsed=self.tree)
         except ArithmeticError as error:  # overflow of the 60-digit context, invalid operation
             raise NotMeasurable(f"nilai tidak dapat dihitung ({type(error).__name__})") from None
+        if isinstance(result, Decimal) and abs(result) > RESULT_LIMIT:
+            raise NotMeasurable("nilai di luar rentang yang dapat dihitung (lebih dari 10^30)")
+        return result

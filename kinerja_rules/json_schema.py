@@ -13,6 +13,7 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
+from .decimals import ANY
 from .schema import Field
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -46,8 +47,10 @@ def field_schema(field: Field) -> dict[str, Any]:
         result["enum"] = list(field.choices)
     if field.pattern:
         result["pattern"] = f"^(?:{field.pattern})$"
-    if field.minimum is not None:
-        result["minimum"] = field.minimum
+    if {"integer", "number"} & set(field.kinds):
+        domain = field.domain or ANY  # the bounds schema.check applies, stated for editors
+        result.update(domain.json_bounds())
+        result["description"] = f"{field.doc} ({domain.doc})" if field.doc else domain.doc
     if field.table is not None:
         result.update(_table(field.table))
     elif field.values is not None and "table" in field.kinds:

@@ -154,10 +154,9 @@ def _load_layer(
             if isinstance(source, (str, os.PathLike)):
                 name = str(source)
                 document = read_document(source)
-                raw = Path(source).read_bytes()
             else:  # an importlib.resources traversable inside an installed package
-                name, raw = str(source), source.read_bytes()
-                document = parse_document(raw, name)
+                name = str(source)
+                document = parse_document(source.read_bytes(), name)
         except KinerjaError as error:
             diagnostics.extend(error.diagnostics)
             continue
@@ -167,7 +166,7 @@ def _load_layer(
             if score_catalogue is not None and scores is not None:
                 scores.append(score_catalogue)
             continue
-        result = build_catalogue(document, name, raw.decode("utf-8-sig").splitlines(), functions)
+        result = build_catalogue(document, name, functions)
         diagnostics.extend(result.diagnostics)
         if result.catalogue is not None:
             yield result.catalogue

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from .decimals import ANY, Domain
 from .diagnostics import Diagnostic, Location, closest
 from .tomlpos import Path, TomlDocument
 
@@ -40,7 +41,8 @@ class Field:
     values: Field | None = None
     key_pattern: str | None = None
     key_doc: str = ""
-    minimum: int | None = None
+    #: For numbers: the range and precision they must have (every number has one; default ANY).
+    domain: Domain | None = None
     #: For strings: a regular expression the whole value must match.
     pattern: str | None = None
 
@@ -159,17 +161,15 @@ def _check_value(
             locate(doc, file, path, value=True),
             hint + f"allowed: {options}",
         )
-    if (
-        field.minimum is not None
-        and kind_of(value) in ("integer", "number")
-        and value < field.minimum
-    ):
-        yield Diagnostic(
-            "KR204",
-            f"{value} is below the minimum {field.minimum}",
-            locate(doc, file, path, value=True),
-            field.doc or None,
-        )
+    if kind_of(value) in ("integer", "number"):
+        problem = (field.domain or ANY).check(value)
+        if problem is not None:
+            yield Diagnostic(
+                problem.code,
+                problem.message,
+                locate(doc, file, path, value=True),
+                f"{field.doc}; {problem.hint}" if field.doc else problem.hint,
+            )
     if isinstance(value, dict):
         if field.table is not None:
             yield from _check_table(doc, file, path, value, field.table)

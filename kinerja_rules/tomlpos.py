@@ -31,6 +31,7 @@ __all__ = [
     "Path",
     "Position",
     "TomlDocument",
+    "TomlNumberError",
     "TomlSyntaxError",
     "parse_toml",
     "parse_toml_bytes",
@@ -67,6 +68,10 @@ class TomlSyntaxError(Exception):
         return f"line {self.line}, column {self.col}: {self.message}"
 
 
+class TomlNumberError(TomlSyntaxError):
+    """An integer literal longer than Python converts (``sys.get_int_max_str_digits``)."""
+
+
 def _read_only(mapping: Mapping[Path, Position]) -> Mapping[Path, Position]:
     return MappingProxyType(dict(mapping))
 
@@ -78,6 +83,12 @@ class TomlDocument:
     data: dict
     key_positions: Mapping[Path, Position] = attrs.field(converter=_read_only)
     value_positions: Mapping[Path, Position] = attrs.field(converter=_read_only)
+    #: The decoded text, for messages that quote or point into a line.
+    text: str = attrs.field(default="", repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
 
     def key_position(self, path: Path) -> Position | None:
         """Falls back to the nearest ancestor so that an error about something without a
@@ -106,10 +117,27 @@ def parse_toml(text: str) -> TomlDocument:
         raise _from_decode_error(exc, text) from exc
     except RecursionError as exc:
         raise TomlSyntaxError("TOML nested too deeply to be parsed") from exc
+    except ValueError as exc:  # int() refuses a literal of thousands of digits
+        raise _long_integer(text) from exc
     except Exception as exc:  # not expected from tomllib; still, callers catch one exception type
         raise TomlSyntaxError(f"TOML could not be parsed: {type(exc).__name__}: {exc}") from exc
     keys, values = _scan(text)
-    return TomlDocument(data=data, key_positions=keys, value_positions=values)
+    return TomlDocument(data=data, key_positions=keys, value_positions=values, text=text)
+
+
+_LONG_DIGITS = re.compile(r"[0-9][0-9_]{99,}")
+
+
+def _long_integer(text: str) -> TomlSyntaxError:
+    """Locate the over-long integer literal that made ``int()`` give up."""
+    match = _LONG_DIGITS.search(text)
+    if match is None:
+        return TomlSyntaxError("TOML could not be parsed: a number is too long")
+    start = match.start()
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    digits = sum(char.isdigit() for char in match.group(0))
+    return TomlNumberError(f"an integer of {digits} digits is too long to be a number", line, col)
 
 
 def parse_toml_bytes(raw: bytes) -> TomlDocument:

@@ -136,7 +136,7 @@ HOSTILE = [
     "9**9**9",
     "'a'*10**9",
     "f'{A:>999999999}'",
-    "(" * 200_000 + "A" + ")" * 200_000,
+    "(" * 100_000 + "A" + ")" * 100_000,  # 200 KB: under the file cap, far over the depth limit
     "lambda: A",
     "(lambda: 0)()",
     "open('/etc/passwd')",

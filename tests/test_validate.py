@@ -328,7 +328,7 @@ def test_lpka_kepatuhan_example_proves_full_compliance():
             "huge.toml",
             (
                 HEADER.format(unit_type="x")
-                + indicator("big", formula='"' + "A + " * 2_500_000 + 'B"')
+                + indicator("big", formula='"' + "A + " * 50_000 + 'B"')  # 200 KB formula
             ).encode(),
             "KR305",
         ),
@@ -336,7 +336,7 @@ def test_lpka_kepatuhan_example_proves_full_compliance():
             "deep.toml",
             (
                 HEADER.format(unit_type="x")
-                + indicator("deep", formula='"' + "(" * 100_000 + "A" + ")" * 100_000 + '"')
+                + indicator("deep", formula='"' + "(" * 60_000 + "A" + ")" * 60_000 + '"')
             ).encode(),
             "KR305",
         ),

@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import schema
+from ..decimals import RUPIAH, SCORE, SIGNED_RUPIAH, YEAR
 from ..diagnostics import Diagnostic, Location, closest, raise_if_errors
 from ..schema import Field
 from ..sources import PathLike, read_document
@@ -42,23 +43,29 @@ from ..tomlpos import Path, TomlDocument
 from .model import Amounts, BudgetData, Cell, Printed, PrintedPercent, ScoreInputs
 
 CODE = r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*"
-PERCENT = r"\s*\(?\s*-?\d+(?:[.,]\d+)?\s*%?\s*\)?\s*"
+#: A printed percentage; its digits are bounded so that it always lies in the SCORE domain.
+PERCENT = r"\s*\(?\s*-?\d{1,6}(?:[.,]\d{1,6})?\s*%?\s*\)?\s*"
 JENIS_BELANJA = {"pegawai": "51", "barang": "52", "modal": "53", "bansos": "57"}
 
-MONEY = Field(("integer",), doc="whole Rupiah", minimum=0)
+MONEY = Field(("integer",), doc="whole Rupiah", domain=RUPIAH)
 PERCENT_FIELD = Field(
-    ("string", "number"), doc='a percentage as printed, e.g. "95.54%"', pattern=PERCENT
+    ("string", "number"),
+    doc='a percentage as printed, e.g. "95.54%"',
+    pattern=PERCENT,
+    domain=SCORE,
 )
 PRINTED_FIELDS: dict[str, Field] = {
     "pagu": MONEY,
     "realisasi": MONEY,
-    "sisa": Field(("integer",), doc="pagu - realisasi as printed, whole Rupiah"),
+    "sisa": Field(
+        ("integer",), doc="pagu - realisasi as printed, whole Rupiah", domain=SIGNED_RUPIAH
+    ),
     "persen": PERCENT_FIELD,
 }
 AMOUNT_FIELDS: dict[str, Field] = {
     "name": Field(("string",), doc="the line as the report names it"),
-    "pagu": Field(("integer",), required=True, doc="whole Rupiah", minimum=0),
-    "realisasi": Field(("integer",), required=True, doc="whole Rupiah", minimum=0),
+    "pagu": Field(("integer",), required=True, doc="whole Rupiah", domain=RUPIAH),
+    "realisasi": Field(("integer",), required=True, doc="whole Rupiah", domain=RUPIAH),
     "sisa": PRINTED_FIELDS["sisa"],
     "persen": PERCENT_FIELD,
 }
@@ -74,12 +81,16 @@ SASARAN_FIELDS: dict[str, Field] = {
     **AMOUNT_FIELDS,
 }
 SCORE_PRINTED_FIELDS: dict[str, Field] = {
-    "total": Field(("number",), doc="the printed total before re-normalisation (Nilai Total)"),
-    "aspects": Field(("table",), doc="printed aspect values", values=Field(("number",))),
+    "total": Field(
+        ("number",), doc="the printed total before re-normalisation (Nilai Total)", domain=SCORE
+    ),
+    "aspects": Field(
+        ("table",), doc="printed aspect values", values=Field(("number",), domain=SCORE)
+    ),
     "weighted": Field(
         ("table",),
         doc="printed weight x value per component (Nilai Akhir row)",
-        values=Field(("number",)),
+        values=Field(("number",), domain=SCORE),
     ),
 }
 #: The keys of a [scores.<id>] table besides its component values.
@@ -88,15 +99,15 @@ SCORE_KEYS = ("not_applicable", "reported", "printed")
 SCORE_FIELD = Field(
     ("table",),
     doc="component values, not_applicable, reported, printed",
-    values=Field(("number", "array", "table")),
+    values=Field(("number", "array", "table"), domain=SCORE),
 )
 
 BUDGET_FIELDS: dict[str, Field] = {
     "unit": Field(("string",), required=True, doc="the work unit"),
     "unit_type": Field(("string",), required=True, doc='e.g. "lpka"'),
-    "year": Field(("integer",), required=True, doc="the fiscal year", minimum=2000),
+    "year": Field(("integer",), required=True, doc="the fiscal year", domain=YEAR),
     "source": Field(("string",), doc="where the figures come from"),
-    "pk_pagu": Field(("integer",), doc="the budget the PK states, whole Rupiah", minimum=0),
+    "pk_pagu": Field(("integer",), doc="the budget the PK states, whole Rupiah", domain=RUPIAH),
     "row": Field(
         ("array",),
         doc="the realisation table, row by row",

@@ -42,7 +42,7 @@ import attrs
 
 from .. import schema
 from ..catalogue import IDENTIFIER
-from ..decimals import CONTEXT, ROUNDING_MODES, round_shown
+from ..decimals import CONTEXT, DECIMALS, ROUNDING_MODES, SCORE, WEIGHT, YEAR, round_shown
 from ..diagnostics import Diagnostic, Location, Severity, closest
 from ..formatting import format_decimal
 from ..formula import Formula, FormulaError, FormulaFunction, NotMeasurable, compile_formula
@@ -56,7 +56,7 @@ COMPONENT_FIELDS: dict[str, Field] = {
         ("string",), required=True, doc="component id, e.g. revisi_dipa", pattern=IDENTIFIER
     ),
     "name": Field(("string",), doc="the component as the regulation names it"),
-    "weight": Field(("number",), required=True, doc="its weight, e.g. 43.5", minimum=0),
+    "weight": Field(("number",), required=True, doc="its weight, e.g. 43.5", domain=WEIGHT),
     "score": Field(("string",), doc="id of another score whose value this component is"),
     "formula": Field(("string",), doc="computed from inputs, e.g. 50 + efisiensi / 20 * 50"),
     "inputs": Field(
@@ -74,8 +74,8 @@ ASPECT_FIELDS: dict[str, Field] = {
 }
 BAND_FIELDS: dict[str, Field] = {
     "name": Field(("string",), required=True, doc='the category, e.g. "Sangat Baik"'),
-    "from": Field(("number",), doc="lower boundary (absent: no lower boundary)"),
-    "to": Field(("number",), doc="upper boundary (absent: no upper boundary)"),
+    "from": Field(("number",), doc="lower boundary (absent: no lower boundary)", domain=SCORE),
+    "to": Field(("number",), doc="upper boundary (absent: no upper boundary)", domain=SCORE),
     "from_inclusive": Field(
         ("boolean",), doc="the lower boundary belongs to the band (default true)"
     ),
@@ -100,7 +100,9 @@ SCORE_FIELDS: dict[str, Field] = {
     "band": Field(("array",), doc="categories", values=Field(("table",), table=BAND_FIELDS)),
 }
 SCORE_POLICY_FIELDS: dict[str, Field] = {
-    "decimals": Field(("integer",), doc="decimals shown for scores and percentages", minimum=0),
+    "decimals": Field(
+        ("integer",), doc="decimals shown for scores and percentages", domain=DECIMALS
+    ),
     "rounding": Field(("string",), doc="rounding of shown figures", choices=tuple(ROUNDING_MODES)),
     "change_from": Field(
         ("string",),
@@ -109,7 +111,7 @@ SCORE_POLICY_FIELDS: dict[str, Field] = {
     ),
 }
 SCORE_CATALOGUE_FIELDS: dict[str, Field] = {
-    "year": Field(("integer",), required=True, doc="the fiscal year", minimum=2000),
+    "year": Field(("integer",), required=True, doc="the fiscal year", domain=YEAR),
     "title": Field(("string",), required=True, doc="a title for people"),
     "source": Field(("string",), doc="the regulations"),
     "policy": Field(("table",), table=SCORE_POLICY_FIELDS, doc="rounding of shown figures"),
