@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from . import schema
+from . import kinds, schema
 from .decimals import DECIMALS, INPUT, QUANTITY, ROUNDING_MODES, RUPIAH, YEAR
 from .diagnostics import Diagnostic, KinerjaError, Location, closest
 from .formula import BOOLEAN, Formula, FormulaError, FormulaFunction, compile_formula
@@ -248,6 +248,9 @@ def build_catalogue(
     doc: TomlDocument, file: str, functions: Mapping[str, FormulaFunction]
 ) -> LoadResult:
     """Check ``doc`` (shape, then meaning) and build the :class:`Catalogue` when it has no error."""
+    other = kinds.wrong_kind(doc, file, (kinds.CATALOGUE, kinds.SCORES))
+    if other is not None:
+        return LoadResult(None, (other,))
     shape = schema.check(doc, file, CATALOGUE_FIELDS)
     builder = _Builder(doc, file, doc.lines, functions, broken=_broken_paths(shape))
     catalogue = builder.build()

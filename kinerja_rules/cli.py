@@ -7,7 +7,9 @@ printed, located, on stderr — and 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -121,7 +123,33 @@ def _positive(text: str) -> int:
     return value
 
 
+#: Exit status when the reader of our output goes away (``| head``): 128 + SIGPIPE, as the shell
+#: reports for a Unix tool ended by the signal.
+EXIT_BROKEN_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; output that nobody reads any more ends the command quietly."""
+    try:
+        status = _run(argv)
+        sys.stdout.flush()  # a closed pipe must fail here, not in the interpreter's exit
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush finds nothing to complain of."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):  # stdout is not a file (embedding)
+        pass
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args)

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 import attrs
 
-from . import schema
+from . import kinds, schema
 from .decimals import INPUT, QUANTITY, RUPIAH, YEAR, NumberProblem
 from .diagnostics import Diagnostic, KinerjaError, Location, closest, raise_if_errors
 from .model import Catalogue
@@ -91,6 +91,7 @@ def load_data(path: PathLike, catalogues: CatalogueSet) -> UnitData:
 
 
 def build_data(doc: TomlDocument, file: str, catalogues: CatalogueSet) -> UnitData:
+    raise_if_errors(filter(None, [kinds.wrong_kind(doc, file, kinds.DATA)]))
     raise_if_errors(schema.check(doc, file, DATA_FIELDS))
     data = doc.data
     catalogue = catalogues.get(data["unit_type"], data["year"])

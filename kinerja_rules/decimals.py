@@ -44,6 +44,14 @@ RESULT_LIMIT = Decimal(10) ** 30
 
 
 @attrs.frozen
+class Figure:
+    """An exact value and the value shown, rounded by the catalogue's rule."""
+
+    exact: Decimal
+    shown: Decimal
+
+
+@attrs.frozen
 class NumberProblem:
     """Why a number is refused: a stable diagnostic code, a message and a hint."""
 
@@ -194,9 +202,7 @@ WEIGHT = Domain(
     "weight", Decimal(0), Decimal(10) ** 6, 6, "weights are from 0 to 10^6, at most 6 decimals"
 )
 #: Decimals shown in reports.
-DECIMALS = Domain(
-    "number of decimals", Decimal(0), Decimal(6), 0, "reports show 0 to 6 decimals"
-)
+DECIMALS = Domain("number of decimals", Decimal(0), Decimal(6), 0, "reports show 0 to 6 decimals")
 #: Reporting and fiscal years.
 YEAR = Domain("year", Decimal(2000), Decimal(2100), 0, "a year from 2000 to 2100")
 #: Numbers written in formulas (``100``, ``0.5``, ``50 + E / 20 * 50``).

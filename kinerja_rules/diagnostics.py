@@ -26,6 +26,7 @@ CODES: dict[str, str] = {
     "KR100": "file cannot be read",
     "KR101": "TOML syntax error",
     "KR102": "file is not UTF-8 text",
+    "KR103": "file is of another kind than the command expects",
     "KR201": "unknown key",
     "KR202": "missing required key",
     "KR203": "wrong type",

@@ -16,7 +16,8 @@ from typing import Any
 
 import attrs
 
-from .budget.scores import ScoreCatalogue, build_score_catalogue, is_score_catalogue
+from . import kinds
+from .budget.scores import ScoreCatalogue, build_score_catalogue
 from .catalogue import build_catalogue
 from .diagnostics import Diagnostic, KinerjaError, Location
 from .formula import FormulaFunction
@@ -160,7 +161,7 @@ def _load_layer(
         except KinerjaError as error:
             diagnostics.extend(error.diagnostics)
             continue
-        if is_score_catalogue(document.data):
+        if (kinds.kind_of(document.data) or ("",))[0] == kinds.SCORES:
             score_catalogue, found = build_score_catalogue(document, name, functions)
             diagnostics.extend(found)
             if score_catalogue is not None and scores is not None:

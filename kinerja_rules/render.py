@@ -66,7 +66,7 @@ _HEADERS = {
 def render(report: Report, fmt: str = "table", lang: str = "id") -> str:
     """The report in one of :data:`FORMATS`."""
     if fmt == "json":
-        return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(to_json(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     if fmt == "csv":
         return to_csv(report)
     return to_table(report, fmt, lang)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .decimals import CONTEXT
+from .decimals import CONTEXT, Figure
 from .derivation import render
 from .formatting import format_decimal, format_percent, format_quantity
 from .formula import Formula
@@ -35,14 +35,6 @@ class Status(str, enum.Enum):
         return {"tercapai": "achieved", "tidak tercapai": "not achieved"}.get(
             self.value, "not measurable"
         )
-
-
-@attrs.frozen
-class Figure:
-    """An exact value and the value shown, rounded by the catalogue's rule."""
-
-    exact: Decimal
-    shown: Decimal
 
 
 @attrs.frozen

@@ -115,4 +115,3 @@ def parse_document(raw: bytes, name: str) -> TomlDocument:
         raise KinerjaError(
             [Diagnostic(code, error.message, Location(name, error.line, error.col), hint)]
         ) from None
-

@@ -140,7 +140,12 @@ def _position(diagnostic: Diagnostic) -> tuple:
 def render(result: ValidationResult, fmt: str = "text") -> str:
     if fmt == "json":
         return (
-            json.dumps([d.to_dict() for d in result.diagnostics], ensure_ascii=False, indent=2)
+            json.dumps(
+                [d.to_dict() for d in result.diagnostics],
+                ensure_ascii=False,
+                indent=2,
+                allow_nan=False,
+            )
             + "\n"
         )
     if fmt == "github":

@@ -34,7 +34,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .. import schema
+from .. import kinds, schema
 from ..decimals import RUPIAH, SCORE, SIGNED_RUPIAH, YEAR
 from ..diagnostics import Diagnostic, Location, closest, raise_if_errors
 from ..schema import Field
@@ -157,6 +157,7 @@ def load_budget(path: PathLike) -> BudgetData:
 
 
 def build_budget(doc: TomlDocument, file: str) -> BudgetData:
+    raise_if_errors(filter(None, [kinds.wrong_kind(doc, file, kinds.BUDGET)]))
     raise_if_errors(schema.check(doc, file, BUDGET_FIELDS))
     reader = _Reader(doc, file)
     budget = reader.build()

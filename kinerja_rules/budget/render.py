@@ -95,7 +95,7 @@ WORDS = {
 
 def render_budget(report: BudgetReport, fmt: str = "table", lang: str = "id") -> str:
     if fmt == "json":
-        return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(to_json(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     if fmt == "csv":
         return to_csv(report)
     return to_text(report, fmt, lang)

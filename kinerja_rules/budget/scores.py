@@ -42,11 +42,19 @@ import attrs
 
 from .. import schema
 from ..catalogue import IDENTIFIER
-from ..decimals import CONTEXT, DECIMALS, ROUNDING_MODES, SCORE, WEIGHT, YEAR, round_shown
+from ..decimals import (
+    CONTEXT,
+    DECIMALS,
+    ROUNDING_MODES,
+    SCORE,
+    WEIGHT,
+    YEAR,
+    Figure,
+    round_shown,
+)
 from ..diagnostics import Diagnostic, Location, Severity, closest
 from ..formatting import format_decimal
 from ..formula import Formula, FormulaError, FormulaFunction, NotMeasurable, compile_formula
-from ..results import Figure
 from ..schema import Field
 from ..tomlpos import Path, TomlDocument
 from .model import ScoreInputs
@@ -188,11 +196,6 @@ class ScoreCatalogue:
 
     def score(self, score_id: str) -> Score | None:
         return next((s for s in self.scores if s.id == score_id), None)
-
-
-def is_score_catalogue(data: object) -> bool:
-    """Score catalogues are told apart from indicator catalogues by their ``[[score]]`` array."""
-    return isinstance(data, dict) and "score" in data and "indicator" not in data
 
 
 def build_score_catalogue(

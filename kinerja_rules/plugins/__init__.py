@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # importlib.abc.Traversable moved to importlib.resources.abc in 3.11
     from importlib.resources.abc import Traversable
 
+#: The repository keeps the catalogues at its top (``indicator_catalog/``, where maintainers look
+#: for them); an install puts them inside the package as ``kinerja_rules.indicator_catalog``.
+SOURCE_TREE_CATALOGUES = Path(__file__).resolve().parents[2] / "indicator_catalog"
 
-def bundled_catalogues(unit_type: str) -> list[Traversable]:
+
+def catalogue_root() -> Traversable | Path:
+    """Where the bundled catalogues are: in the installed package, or beside the package in a
+    source checkout — which is what ``python -m kinerja_rules`` imports when run from the
+    repository root, whether the installed copy is editable or not."""
+    try:
+        return resources.files("kinerja_rules.indicator_catalog")
+    except ModuleNotFoundError:
+        return SOURCE_TREE_CATALOGUES
+
+
+def bundled_catalogues(unit_type: str) -> list[Traversable | Path]:
     """The packaged ``indicator_catalog/<year>/<unit_type>.toml`` files, oldest year first."""
-    root = resources.files("kinerja_rules.indicator_catalog")
+    root = catalogue_root()
     years = sorted(
         (entry for entry in root.iterdir() if entry.is_dir() and entry.name.isdigit()),
         key=lambda entry: entry.name,
