@@ -1,0 +1,132 @@
+"""No file can make a command hang, grow without bound or end in a traceback.
+
+These run the installed command in a subprocess, the way a user does, under an address-space
+limit far below what the old failures used (4,9 GB for ``A = 1e999999999``, gigabytes for
+``/dev/zero``), so a regression fails by running out of memory instead of taking the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from kinerja_rules.sources import MAX_FILE_BYTES
+
+from .conftest import EXAMPLES, ROOT
+
+BAPAS = EXAMPLES / "2023" / "bapas-lahat.toml"
+#: Address space allowed to a command: an interpreter with our imports needs well under this.
+MEMORY_LIMIT = 1024 * 1024 * 1024
+#: A hang detector, not a speed target: every case here finishes in well under a second.
+TIMEOUT = 60
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX devices, FIFOs, rlimits")
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def kinerja(*args: str, cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kinerja_rules", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        preexec_fn=_limit_memory,
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("command", ["evaluate", "budget", "validate"])
+def test_dev_zero_is_refused_by_name(command):
+    result = kinerja(command, "/dev/zero")
+    assert result.returncode == 1
+    assert "/dev/zero: error KR100: is a character device" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "data.toml"
+    os.mkfifo(fifo)
+    result = kinerja("evaluate", fifo)
+    assert result.returncode == 1
+    assert f"{fifo}: error KR100: is a FIFO (named pipe), not a regular file" in result.stderr
+
+
+def test_a_fifo_in_a_catalogue_directory_is_refused(tmp_path):
+    os.mkfifo(tmp_path / "bapas.toml")
+    result = kinerja("validate", tmp_path, "--no-invariants")
+    assert result.returncode == 1 and "KR100" in result.stdout
+
+
+def test_a_file_that_reports_size_zero_is_still_read():
+    # /proc files report size 0 however much they hold: what is read counts, not what stat says.
+    result = kinerja("evaluate", "/proc/self/maps")
+    assert result.returncode == 1 and "error KR101" in result.stderr  # read, and not TOML
+
+
+def test_a_file_over_the_cap_is_refused(tmp_path):
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
+    result = kinerja("evaluate", big)
+    assert result.returncode == 1
+    assert f"{big}: error KR100: file is larger than 256 KiB" in result.stderr
+
+
+def test_the_worst_file_under_the_cap_stays_small_and_quick(tmp_path):
+    # The costliest shape per byte: one array of numbers filling the cap.
+    worst = tmp_path / "worst.toml"
+    worst.write_text("a = [" + "1," * (MAX_FILE_BYTES // 2 - 8) + "]\n", encoding="utf-8")
+    assert worst.stat().st_size <= MAX_FILE_BYTES
+    result = kinerja("evaluate", worst)  # bounded by MEMORY_LIMIT and TIMEOUT
+    assert result.returncode == 1 and "KR201" in result.stderr  # 'a' is not a key of data
+
+
+def test_an_exponent_bomb_is_refused_not_printed(tmp_path):
+    data = tmp_path / "bom.toml"
+    data.write_text(BAPAS.read_text(encoding="utf-8").replace("A = 629", "A = 1e999999999"))
+    for args in (["explain", "klien_bekerja", data], ["evaluate", data, "--format", "json"]):
+        result = kinerja(*args)
+        assert result.returncode == 1 and result.stdout == ""
+        assert "KR213" in result.stderr and len(result.stderr) < 2000
+
+
+def test_a_closed_pipe_ends_quietly():
+    # `kinerja-rules plugins | head -0`: the reader is gone before anything is written.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kinerja_rules", "plugins"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=TIMEOUT) == 141  # 128 + SIGPIPE, as the shell reports for `yes`
+    assert stderr == b""
+
+
+def test_python_m_works_from_the_repository_root_without_the_editable_finder():
+    # After `pip install .`, running from the repository root imports the source tree (the
+    # current directory comes first), where the catalogues live beside the package. -S skips the
+    # .pth files, so no editable-install finder can paper over it; the dependencies still come
+    # from site-packages through PYTHONPATH.
+    site_packages = sysconfig.get_paths()["purelib"]
+    result = subprocess.run(
+        [sys.executable, "-S", "-m", "kinerja_rules", "evaluate", str(BAPAS), "--format", "csv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "PYTHONPATH": site_packages},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "klien_bekerja" in result.stdout and "82.09" in result.stdout
