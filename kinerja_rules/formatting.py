@@ -39,5 +39,5 @@ def format_quantity(value: Decimal, unit: str, lang: str = "id") -> str:
     if unit == "%":
         return format_percent(value, lang)
     if value == value.to_integral_value():
-        value = value.quantize(Decimal(1))
+        value = value.to_integral_value()  # "54 Unit", not "54.00 Unit"; exact at any size
     return f"{format_decimal(value, lang)} {unit}"
