@@ -24,7 +24,7 @@ from .render import FORMATS, explain, render
 from .validation import FORMATS as VALIDATE_FORMATS
 from .validation import render as render_validation
 from .validation import validate
-from .verification import InvariantRun
+from .verification import DEFAULT_EXAMPLE_BUDGET, InvariantRun
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="examples hypothesis tries per invariant (default: 100)",
     )
     validate.add_argument("--seed", type=int, default=0, help="hypothesis seed (default: 0)")
+    validate.add_argument(
+        "--example-budget",
+        type=_positive,
+        default=DEFAULT_EXAMPLE_BUDGET,
+        metavar="N",
+        help="examples all invariants of one catalogue may use; past it they share it and "
+        f"the rest are reported unchecked (default: {DEFAULT_EXAMPLE_BUDGET})",
+    )
     return parser
 
 
@@ -188,7 +196,11 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    run = None if args.no_invariants else InvariantRun(args.max_examples, args.seed)
+    run = (
+        None
+        if args.no_invariants
+        else InvariantRun(args.max_examples, args.seed, args.example_budget)
+    )
     try:
         result = validate(args.paths, args.catalog, invariants=run)
     except PluginError as error:

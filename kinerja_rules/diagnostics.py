@@ -66,9 +66,11 @@ CODES: dict[str, str] = {
     "KR609": "unknown score",
     "KR610": "scores depend on each other in a cycle",
     "KR611": "category bands overlap",
+    "KR612": "too many disagreements to search for one cell explaining several",
     "KR501": "example does not give the stated figures",
     "KR502": "invariant does not hold",
     "KR503": "invariant assumptions cannot be satisfied",
+    "KR504": "invariants not checked: the example budget is spent",
 }
 
 #: Codes plugins may use for their own checks: an uppercase prefix other than KR, and 3 digits.

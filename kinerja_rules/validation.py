@@ -158,7 +158,8 @@ def render(result: ValidationResult, fmt: str = "text") -> str:
 def summary(result: ValidationResult) -> str:
     checked = (
         f"invariants checked with hypothesis (seed {result.invariants.seed}, "
-        f"at most {result.invariants.max_examples} examples each)"
+        f"at most {result.invariants.max_examples} examples each, "
+        f"{result.invariants.budget} per catalogue)"
         if result.invariants is not None
         else "invariants not checked"
     )

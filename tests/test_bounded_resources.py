@@ -130,3 +130,50 @@ def test_python_m_works_from_the_repository_root_without_the_editable_finder():
     )
     assert result.returncode == 0, result.stderr
     assert "klien_bekerja" in result.stdout and "82.09" in result.stdout
+
+
+# --- work that grows with the file is bounded, and says so when it stops -------------------
+
+
+def test_many_invariants_share_the_example_budget(tmp_path):
+    from kinerja_rules.validation import validate
+    from kinerja_rules.verification import InvariantRun
+
+    indicator = (
+        '[[indicator]]\nid = "x{i}"\nsasaran = "S1"\nlevel = "IKK"\nname = "Persentase x"\n'
+        'unit = "%"\nformula = "A / B * 100"\ntarget = 80\nassume = ["A <= B"]\n'
+        'invariants = ["0 <= value <= 100", "value >= 0"]\ninputs = {{ A = "a", B = "b" }}\n'
+        'not_applicable = {{ when = "B == 0", reason = "tidak ada populasi" }}\n'
+    )
+    header = 'year = 2024\nunit_type = "uji"\ntitle = "Uji"\n'
+    header += '[[sasaran]]\nid = "S1"\nlevel = "kegiatan"\nname = "S"\n'
+    path = tmp_path / "uji.toml"
+    path.write_text(header + "".join(indicator.format(i=i) for i in range(30)), encoding="utf-8")
+    # 60 invariants x 100 examples exceed a budget of 1 000: each gets max(20, 1000 // 60) = 20,
+    # so 1000 // 20 = 50 are checked and the last 10 (from indicator x25, invariant 0) are not.
+    run = InvariantRun(max_examples=100, budget=1_000)
+    result = validate([path], entry_points=False, invariants=run)
+    [warning] = [d for d in result.diagnostics if d.code == "KR504"]
+    assert warning.message.startswith("10 of 60 invariants not checked, from indicator 'x25'")
+    assert warning.location.field == "indicator[25].invariants[0]"
+    assert result.errors == 0
+
+
+def test_the_search_for_one_explaining_cell_stops_at_its_bound(tmp_path):
+    from kinerja_rules.budget.report import evaluate_budget_file
+    from kinerja_rules.engine import Engine
+
+    rows = ['unit = "x"', 'unit_type = "lpka"', "year = 2023"]
+    for parent in range(40):  # 40 parents of 10 sub-rows, every sisa misprinted: 440 findings
+        rows += [f'[[row]]\ncode = "1.{parent}"\nname = "p"\npagu = 1010\nrealisasi = 500']
+        rows[-1] += "\nsisa = 1"
+        for child in range(10):
+            rows.append(
+                f'[[row]]\ncode = "1.{parent}.{child}"\nname = "c"\npagu = 101\n'
+                "realisasi = 50\nsisa = 1"
+            )
+    path = tmp_path / "anggaran.toml"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = evaluate_budget_file(path, Engine.create(entry_points=False).catalogues)
+    codes = [d.code for d in report.findings]
+    assert codes.count("KR602") == 440 and "KR612" in codes

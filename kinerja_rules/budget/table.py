@@ -14,6 +14,7 @@ it and the value that would make them all agree.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
@@ -373,54 +374,79 @@ class Explanation:
     location: Location
 
 
+#: What-if recomputations the search may spend, counted in rows recomputed (one trial on a file
+#: of 34 rows costs 34). The LPKA seed needs 748; a file with thousands of disagreeing
+#: rows would need billions, so the search stops at this bound and says so.
+EXPLAIN_BUDGET = 20_000
+
+
 def explain(
     budget: BudgetData, tables: BudgetTables, rounding: str = "half_up"
-) -> list[Explanation]:
-    """Single cells whose correction would resolve two or more disagreements at once.
+) -> tuple[list[Explanation], bool]:
+    """Single cells whose correction would resolve two or more disagreements at once, and
+    whether the search was complete.
 
     Each money disagreement proposes, for every input cell that feeds it, the value that would
-    settle it; every proposal is tried on the whole file, and a proposal that settles several
+    settle it; only a cell feeding two or more disagreements can settle two, so only those
+    proposals are tried, each once, on the whole file. A proposal that settles several
     disagreements is an explanation. Greedy: the best explanation first, then the best for what
-    is left.
+    is left. The trials stop after :data:`EXPLAIN_BUDGET` recomputed rows.
     """
     cells = input_values(budget)
     base = {key: value for key, (value, _) in cells.items()}
+    original = _all(tables)
     remaining = {d.cell: d for d in tables.disagreements}
+    trials: dict[tuple[CellKey, int], set] = {}
+    cost = max(len(budget.rows), 1)
+    spent = 0
+    complete = True
     explanations: list[Explanation] = []
     while True:
+        fed = Counter(feed for d in remaining.values() for feed, _ in d.feeds)
         best = None
         for disagreement in list(remaining.values()):
             if disagreement.delta is None:
                 continue
             for feed, sign in disagreement.feeds:
-                if feed not in base or not isinstance(base[feed], int):
+                if fed[feed] < 2 or feed not in base or not isinstance(base[feed], int):
                     continue
                 candidate = base[feed] + sign * disagreement.delta
                 if candidate < 0:
                     continue
-                trial = dict(base)
-                trial[feed] = candidate
-                after = {d.cell: d for d in compute(budget, rounding, trial).disagreements}
+                after = trials.get((feed, candidate))
+                if after is None:
+                    if spent + cost > EXPLAIN_BUDGET:
+                        complete = False
+                        continue
+                    spent += cost
+                    trial = dict(base)
+                    trial[feed] = candidate
+                    after = {d.cell for d in compute(budget, rounding, trial).disagreements}
+                    trials[(feed, candidate)] = after
                 resolved = tuple(d for key, d in remaining.items() if key not in after)
-                introduced = tuple(
-                    d
-                    for key, d in after.items()
-                    if key not in remaining and key not in _all(tables)
-                )
+                introduced = _new_cells(after, remaining, original)
                 score = (len(resolved), -len(introduced))
                 if len(resolved) >= 2 and (best is None or score > best[0]):
-                    best = (
-                        score,
-                        Explanation(
-                            feed, base[feed], candidate, resolved, introduced, cells[feed][1]
-                        ),
-                    )
+                    best = (score, (feed, candidate, resolved))
         if best is None:
-            return explanations
-        explanation = best[1]
-        explanations.append(explanation)
-        for disagreement in explanation.resolves:
+            return explanations, complete
+        feed, candidate, resolved = best[1]
+        trial = dict(base)
+        trial[feed] = candidate
+        after_all = {d.cell: d for d in compute(budget, rounding, trial).disagreements}
+        introduced = tuple(
+            d for key, d in after_all.items() if key not in remaining and key not in original
+        )
+        explanations.append(
+            Explanation(feed, base[feed], candidate, resolved, introduced, cells[feed][1])
+        )
+        for disagreement in resolved:
             remaining.pop(disagreement.cell, None)
+
+
+def _new_cells(after: set, remaining: Mapping, original: set) -> tuple:
+    """Disagreements a trial creates that were not there before (cells only: for scoring)."""
+    return tuple(key for key in after if key not in remaining and key not in original)
 
 
 def _all(tables: BudgetTables) -> set:
@@ -432,7 +458,19 @@ def findings(
 ) -> list[Diagnostic]:
     """Every disagreement as a located warning, then the cells that explain several of them."""
     out = [_diagnostic(d) for d in tables.disagreements]
-    for explanation in explain(budget, tables, rounding):
+    explanations, complete = explain(budget, tables, rounding)
+    if not complete:
+        out.append(
+            Diagnostic(
+                "KR612",
+                f"{len(tables.disagreements)} disagreements are too many to search for single "
+                "cells that explain several; the search stopped at its bound",
+                Location(budget.file, 1, 1),
+                "correct the disagreements listed, then run again",
+                Severity.WARNING,
+            )
+        )
+    for explanation in explanations:
         what = ", ".join(d.what for d in explanation.resolves)
         side = ""
         if explanation.introduces:
