@@ -42,7 +42,9 @@ from ..sources import PathLike, read_document
 from ..tomlpos import Path, TomlDocument
 from .model import Amounts, BudgetData, Cell, Printed, PrintedPercent, ScoreInputs
 
-CODE = r"[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*"
+#: A budget code: up to 12 dotted segments of up to 20 characters (SAKTI's longest codes have
+#: 8); the bound keeps finding a row's parent linear however a file is written.
+CODE = r"[0-9A-Za-z]{1,20}(?:\.[0-9A-Za-z]{1,20}){0,11}"
 #: A printed percentage; its digits are bounded so that it always lies in the SCORE domain.
 PERCENT = r"\s*\(?\s*-?\d{1,6}(?:[.,]\d{1,6})?\s*%?\s*\)?\s*"
 JENIS_BELANJA = {"pegawai": "51", "barang": "52", "modal": "53", "bansos": "57"}
@@ -71,7 +73,10 @@ AMOUNT_FIELDS: dict[str, Field] = {
 }
 ROW_FIELDS: dict[str, Field] = {
     "code": Field(
-        ("string",), required=True, doc='budget code, e.g. "5252.BDC.004.005"', pattern=CODE
+        ("string",),
+        required=True,
+        doc='budget code, e.g. "5252.BDC.004.005" (at most 12 dotted parts of 20 characters)',
+        pattern=CODE,
     ),
     **AMOUNT_FIELDS,
     "name": Field(("string",), required=True, doc="the row's uraian"),
