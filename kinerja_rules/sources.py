@@ -17,7 +17,7 @@ from .tomlpos import TomlDocument, TomlNumberError, TomlSyntaxError, parse_toml_
 
 #: Largest TOML file read (bytes). The largest real file (a budget chapter) is about 10 KiB and a
 #: catalogue 20 KiB; at this cap the slowest file to parse (an array of 130 000 numbers) takes
-#: about 1,5 s and 60 MB, so no file can make a command slow or large.
+#: about 2 s and 75 MB, so no file can make a command slow or large.
 MAX_FILE_BYTES = 256 * 1024
 
 PathLike = Union[str, "os.PathLike[str]"]
