@@ -27,6 +27,7 @@ engine turns into an N/A result with the reason.
 from __future__ import annotations
 
 import ast
+import inspect
 import operator
 import warnings
 from collections.abc import Callable, Mapping
@@ -143,9 +144,55 @@ class Formula:
         return self.evaluator(values)
 
 
+def _minimum(first: Decimal, second: Decimal, *rest: Decimal) -> Decimal:
+    """The smallest of two or more values (``min(A)`` alone would ask Python to iterate A)."""
+    return min(first, second, *rest)
+
+
+def _maximum(first: Decimal, second: Decimal, *rest: Decimal) -> Decimal:
+    """The largest of two or more values."""
+    return max(first, second, *rest)
+
+
+def _absolute(value: Decimal) -> Decimal:
+    """The absolute value of one value."""
+    return abs(value)
+
+
+_DEFAULTS: dict[str, FormulaFunction] = {"min": _minimum, "max": _maximum, "abs": _absolute}
+
+
 def default_functions() -> dict[str, FormulaFunction]:
     """The functions every formula may call. Plugins register more through a hook."""
-    return {"min": min, "max": max, "abs": abs}
+    return dict(_DEFAULTS)
+
+
+def _arity_problem(name: str, function: FormulaFunction, count: int) -> str | None:
+    """Why ``count`` arguments do not fit ``function``'s signature, checked at load time so a
+    formula never fails in the middle of an evaluation; None when they fit, or when the function
+    (a C built-in a plugin registered) has no signature to check."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return None
+    try:
+        signature.bind(*range(count))
+    except TypeError:
+        positional = [
+            p
+            for p in signature.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        required = sum(1 for p in positional if p.default is p.empty)
+        variadic = any(p.kind is p.VAR_POSITIONAL for p in signature.parameters.values())
+        if variadic:
+            wanted = f"at least {required}"
+        elif required == len(positional):
+            wanted = str(required)
+        else:
+            wanted = f"{required} to {len(positional)}"
+        return f"{name}() takes {wanted} argument{'s' if wanted != '1' else ''}, not {count}"
+    return None
 
 
 #: Checked formulas by (text, names, functions, kind): catalogues repeat formulas ("A / B * 100",
@@ -420,6 +467,9 @@ class _Checker:
             raise self.fail(node, "KR302", "keyword arguments are not allowed")
         if not node.args:
             raise self.fail(node, "KR302", f"{name}() needs at least one argument")
+        problem = _arity_problem(name, self.known_functions[name], len(node.args))
+        if problem is not None:
+            raise self.fail(node, "KR302", problem, "e.g. min(A, B), max(A, B, C), abs(A - B)")
         for arg in node.args:
             self.json_number(arg, depth, f"each argument of {name}()")
         self.functions.add(name)

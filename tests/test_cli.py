@@ -14,7 +14,7 @@ import pytest
 
 from kinerja_rules.cli import main
 
-from .conftest import CATALOG, EXAMPLES, LITMAS_INDICATOR
+from .conftest import CATALOG, EXAMPLES, LITMAS_INDICATOR, ROOT
 
 BAPAS = str(EXAMPLES / "2023" / "bapas-lahat.toml")
 LPKA = str(EXAMPLES / "2023" / "lpka-pangkalpinang.toml")
@@ -244,3 +244,26 @@ def test_made_up_unit_type_for_2024_needs_only_toml(capsys, tmp_path):
         (5.0, 150.0),
     ]
     assert report["overall"] == 125.0
+
+
+@pytest.mark.parametrize(
+    "command, given, key, run_instead",
+    [
+        ("evaluate", "examples/2023/bapas-lahat-anggaran.toml", "jenis_belanja", "budget"),
+        ("budget", "examples/2023/bapas-lahat.toml", "indicators", "evaluate"),
+        ("validate", "examples/2023/lpka-pangkalpinang.toml", "indicators", "evaluate"),
+        ("validate", "examples/2023/lpka-pangkalpinang-anggaran.toml", "row", "budget"),
+        ("evaluate", "indicator_catalog/2023/bapas.toml", "indicator", "validate"),
+        ("budget", "indicator_catalog/2023/anggaran.toml", "score", "validate"),
+    ],
+)
+def test_a_file_of_the_wrong_kind_gets_one_message_naming_its_command(
+    capsys, command, given, key, run_instead
+):
+    path = ROOT / given
+    code, out, err = run(capsys, command, str(path))
+    assert code == 1
+    text = out + err
+    assert text.count("error ") == 1, text  # one message, not a list of unknown keys
+    assert f"error KR103: {key}: this file is " in text
+    assert f"hint: run: kinerja-rules {run_instead} {path}" in text
