@@ -116,13 +116,44 @@ def parse_toml(text: str) -> TomlDocument:
     except tomllib.TOMLDecodeError as exc:
         raise _from_decode_error(exc, text) from exc
     except RecursionError as exc:
-        raise TomlSyntaxError("TOML nested too deeply to be parsed") from exc
+        line, col = _deep_nesting(text)
+        raise TomlSyntaxError("TOML nested too deeply to be parsed", line, col) from exc
     except ValueError as exc:  # int() refuses a literal of thousands of digits
         raise _long_integer(text) from exc
     except Exception as exc:  # not expected from tomllib; still, callers catch one exception type
         raise TomlSyntaxError(f"TOML could not be parsed: {type(exc).__name__}: {exc}") from exc
     keys, values = _scan(text)
     return TomlDocument(data=data, key_positions=keys, value_positions=values, text=text)
+
+
+#: Nesting beyond which the place of a too-deep value is reported (no real file nests past 5).
+_DEEP = 100
+
+
+def _deep_nesting(text: str) -> tuple[int | None, int | None]:
+    """Where brackets and braces first nest past :data:`_DEEP` levels, skipping strings and
+    comments well enough for a file ``tomllib`` could not finish; (None, None) if nowhere."""
+    depth = 0
+    quote = ""
+    comment = False
+    for offset, char in enumerate(text):
+        if comment:
+            comment = char != "\n"
+        elif quote:
+            if char == quote and (quote == "'" or text[offset - 1] != "\\"):
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > _DEEP:
+                line = text.count("\n", 0, offset) + 1
+                return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+        elif char in "]}":
+            depth -= 1
+    return None, None
 
 
 _LONG_DIGITS = re.compile(r"[0-9][0-9_]{99,}")

@@ -177,3 +177,14 @@ def test_the_search_for_one_explaining_cell_stops_at_its_bound(tmp_path):
     report = evaluate_budget_file(path, Engine.create(entry_points=False).catalogues)
     codes = [d.code for d in report.findings]
     assert codes.count("KR602") == 440 and "KR612" in codes
+
+
+def test_nesting_too_deep_to_parse_is_located():
+    from kinerja_rules.tomlpos import TomlSyntaxError, parse_toml
+
+    # 3 000 nested inline tables on line 2; "b = " takes 4 columns and each "{a = " 5, so the
+    # 101st brace (past the reported depth of 100) is at column 4 + 100 * 5 + 1 = 505.
+    text = "a = 1\nb = " + "{a = " * 3000 + "1" + "}" * 3000 + "\n"
+    with pytest.raises(TomlSyntaxError) as caught:
+        parse_toml(text)
+    assert (caught.value.line, caught.value.col) == (2, 505)
