@@ -41,12 +41,12 @@ from decimal import Decimal
 import attrs
 
 from .. import schema
+from ..bands import BAND_FIELDS, Band, band_from_table, classify, overlap
 from ..catalogue import IDENTIFIER
 from ..decimals import (
     CONTEXT,
     DECIMALS,
     ROUNDING_MODES,
-    SCORE,
     WEIGHT,
     YEAR,
     Figure,
@@ -55,6 +55,7 @@ from ..decimals import (
 from ..diagnostics import Diagnostic, Location, Severity, closest
 from ..formatting import format_decimal
 from ..formula import Formula, FormulaError, FormulaFunction, NotMeasurable, compile_formula
+from ..rollup import Part, applicable_share, weighted_mean
 from ..schema import Field
 from ..tomlpos import Path, TomlDocument
 from .model import ScoreInputs
@@ -79,17 +80,6 @@ ASPECT_FIELDS: dict[str, Field] = {
     "id": Field(("string",), required=True, doc="aspect id, e.g. perencanaan", pattern=IDENTIFIER),
     "name": Field(("string",), doc="the aspect as the regulation names it"),
     "components": Field(("array",), required=True, doc="component ids", values=Field(("string",))),
-}
-BAND_FIELDS: dict[str, Field] = {
-    "name": Field(("string",), required=True, doc='the category, e.g. "Sangat Baik"'),
-    "from": Field(("number",), doc="lower boundary (absent: no lower boundary)", domain=SCORE),
-    "to": Field(("number",), doc="upper boundary (absent: no upper boundary)", domain=SCORE),
-    "from_inclusive": Field(
-        ("boolean",), doc="the lower boundary belongs to the band (default true)"
-    ),
-    "to_inclusive": Field(
-        ("boolean",), doc="the upper boundary belongs to the band (default false)"
-    ),
 }
 SCORE_FIELDS: dict[str, Field] = {
     "id": Field(("string",), required=True, doc="score id, e.g. ikpa", pattern=IDENTIFIER),
@@ -144,25 +134,6 @@ class Aspect:
     id: str
     name: str
     components: tuple[str, ...]
-
-
-@attrs.frozen
-class Band:
-    name: str
-    lower: Decimal | None
-    lower_inclusive: bool
-    upper: Decimal | None
-    upper_inclusive: bool
-
-    def contains(self, value: Decimal) -> bool:
-        if self.lower is not None and (
-            value < self.lower or (value == self.lower and not self.lower_inclusive)
-        ):
-            return False
-        return not (
-            self.upper is not None
-            and (value > self.upper or (value == self.upper and not self.upper_inclusive))
-        )
 
 
 @attrs.frozen
@@ -289,21 +260,12 @@ def build_score_catalogue(
             aspects.append(
                 Aspect(item["id"], item.get("name", item["id"]), tuple(item["components"]))
             )
-        bands = tuple(
-            Band(
-                item["name"],
-                Decimal(item["from"]) if "from" in item else None,
-                item.get("from_inclusive", True),
-                Decimal(item["to"]) if "to" in item else None,
-                item.get("to_inclusive", False),
-            )
-            for item in table.get("band", [])
-        )
-        overlap = _overlap(bands)
-        if overlap:
+        bands = tuple(band_from_table(item) for item in table.get("band", []))
+        overlapping = overlap(bands)
+        if overlapping:
             error(
                 "KR611",
-                f"bands '{overlap[0]}' and '{overlap[1]}' of score '{table['id']}' overlap",
+                f"bands '{overlapping[0]}' and '{overlapping[1]}' of score '{table['id']}' overlap",
                 (*path, "band"),
             )
         scores.append(
@@ -342,20 +304,6 @@ def build_score_catalogue(
 def _did_you_mean(value: str, known: list[str]) -> str:
     suggestion = closest(value, known)
     return f"did you mean '{suggestion}'?" if suggestion else f"declared: {', '.join(known)}"
-
-
-def _overlap(bands: tuple[Band, ...]) -> tuple[str, str] | None:
-    """Two bands that share a value (checked at every boundary and between boundaries)."""
-    points = sorted({b for band in bands for b in (band.lower, band.upper) if b is not None})
-    probes = set(points)
-    probes.update((a + b) / 2 for a, b in zip(points, points[1:]))
-    if points:
-        probes.update({points[0] - 1, points[-1] + 1})
-    for probe in sorted(probes):
-        holding = [band.name for band in bands if band.contains(probe)]
-        if len(holding) > 1:
-            return holding[0], holding[1]
-    return None
 
 
 def _dependency_order(scores: list[Score]) -> tuple[list[Score], list[str] | None]:
@@ -442,41 +390,47 @@ def evaluate_scores(
             if value is None and applicable:
                 missing.append(component.id)
             components.append(ComponentResult(component, value, applicable, source))
-        applicable = [c for c in components if c.applicable]
-        total_weight = sum(c.component.weight for c in components)
-        weight = sum(c.component.weight for c in applicable)
+        parts = [_part(c) for c in components]
         computed = None
-        if not missing and weight > 0:
-            weighted = sum(CONTEXT.multiply(c.component.weight, c.value) for c in applicable)
-            divisor = weight if score.renormalise else total_weight
-            computed = figure(CONTEXT.divide(weighted, divisor))
+        if not missing:
+            value = weighted_mean(parts, renormalise=score.renormalise)
+            computed = figure(value) if value is not None else None
         aspects = {}
         for aspect in score.aspects:
             members = [
-                c for c in applicable if c.component.id in aspect.components and c.value is not None
+                part
+                for part, c in zip(parts, components)
+                if c.component.id in aspect.components and c.applicable
             ]
-            aspect_weight = sum(c.component.weight for c in members)
-            if (
-                members
-                and aspect_weight > 0
-                and len(members)
-                == len([c for c in applicable if c.component.id in aspect.components])
-            ):
-                value = sum(CONTEXT.multiply(c.component.weight, c.value) for c in members)
-                aspects[aspect.id] = figure(CONTEXT.divide(value, aspect_weight))
+            if all(part.value is not None for part in members):
+                value = weighted_mean(members)
+                if value is not None:
+                    aspects[aspect.id] = figure(value)
         reported = None
         if inputs is not None and inputs.reported is not None:
             reported = Figure(inputs.reported[0], inputs.reported[0])
         shown = reported.shown if reported is not None else (computed.shown if computed else None)
-        band = next((b.name for b in score.bands if shown is not None and b.contains(shown)), None)
-        conversion = CONTEXT.divide(weight, total_weight) if total_weight else Decimal(0)
+        band = classify(score.bands, shown)
+        conversion = applicable_share(parts)
         result = ScoreResult(
-            score, computed, reported, tuple(components), aspects, conversion, band, tuple(missing)
+            score,
+            computed,
+            reported,
+            tuple(components),
+            aspects,
+            conversion,
+            band.name if band is not None else None,
+            tuple(missing),
         )
         results[score.id] = result
         if inputs is not None:
-            findings += _printed_checks(result, inputs, policy, total_weight)
+            findings += _printed_checks(result, inputs, policy)
     return list(results.values()), findings
+
+
+def _part(result: ComponentResult) -> Part:
+    """A component as a part of the one roll-up."""
+    return Part(result.value, result.component.weight, result.applicable)
 
 
 def _component_value(component: Component, values: Mapping, results: Mapping[str, ScoreResult]):
@@ -498,7 +452,7 @@ def _component_value(component: Component, values: Mapping, results: Mapping[str
 
 
 def _printed_checks(
-    result: ScoreResult, inputs: ScoreInputs, policy: ScorePolicy, total_weight: Decimal
+    result: ScoreResult, inputs: ScoreInputs, policy: ScorePolicy
 ) -> list[Diagnostic]:
     """Reported and printed figures against the computation, each at its printed precision."""
     found = []
@@ -525,14 +479,9 @@ def _printed_checks(
 
     compare(inputs.reported, result.computed.exact if result.computed else None, f"{name}")
     if result.computed is not None and inputs.printed_total is not None:
-        applicable_sum = sum(
-            CONTEXT.multiply(c.component.weight, c.value)
-            for c in result.components
-            if c.applicable and c.value is not None
-        )
         compare(
             inputs.printed_total,
-            CONTEXT.divide(applicable_sum, total_weight),
+            weighted_mean((_part(c) for c in result.components), renormalise=False),
             f"{name} total (before re-normalisation)",
         )
     for aspect_id, printed in inputs.printed_aspects.items():

@@ -1,0 +1,64 @@
+"""The one roll-up: a weighted mean over the children that have a value.
+
+Sasaran capaian over its indicators, the overall figure, IKPA's aspects, SMART DJA, IKPA and the
+60/40 Capaian Kinerja Anggaran are all the same computation with different weights::
+
+    value = Σ wᵢ·xᵢ / Σ wᵢ        over the parts that apply and have a value
+
+A part that does not apply (an indicator that cannot be measured, an IKPA component a unit does
+not have) is left out and the weights are *re-normalised* over the rest ("Konversi Bobot").
+Without re-normalisation the divisor is the weight of every part (IKPA's printed total before
+conversion). Whether an unmeasured indicator counts as 0 instead is the caller's choice, made by
+the part it passes. All arithmetic is exact in :data:`~kinerja_rules.decimals.CONTEXT`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+
+from .decimals import CONTEXT
+
+ONE = Decimal(1)
+
+
+@attrs.frozen
+class Part:
+    """One child of a roll-up: its value (None: not measured), weight, and whether it applies."""
+
+    value: Decimal | None
+    weight: Decimal = ONE
+    applies: bool = True
+
+
+def weighted_mean(parts: Iterable[Part], renormalise: bool = True) -> Decimal | None:
+    """Σ wᵢ·xᵢ / Σ wᵢ over the parts that apply and have a value; None when there are none, or
+    when their weights add up to 0.
+
+    With ``renormalise`` false the divisor is the weight of all parts, applicable or not.
+    """
+    numerator = Decimal(0)
+    weight = Decimal(0)
+    total = Decimal(0)
+    counted = False
+    for part in parts:
+        total = CONTEXT.add(total, part.weight)
+        if not part.applies or part.value is None:
+            continue
+        counted = True
+        numerator = CONTEXT.add(numerator, CONTEXT.multiply(part.weight, part.value))
+        weight = CONTEXT.add(weight, part.weight)
+    divisor = weight if renormalise else total
+    if not counted or divisor == 0:
+        return None
+    return CONTEXT.divide(numerator, divisor)
+
+
+def applicable_share(parts: Iterable[Part]) -> Decimal:
+    """Σ weights of the parts that apply / Σ all weights (IKPA's "Konversi Bobot"); 0 if none."""
+    listed = list(parts)
+    total = sum((p.weight for p in listed), Decimal(0))
+    applicable = sum((p.weight for p in listed if p.applies), Decimal(0))
+    return CONTEXT.divide(applicable, total) if total else Decimal(0)
