@@ -20,7 +20,8 @@ from typing import Any
 import attrs
 
 from . import kinds, schema
-from .decimals import DECIMALS, INPUT, QUANTITY, ROUNDING_MODES, RUPIAH, YEAR
+from .bands import BAND_FIELDS, DEFAULT_STATUS_BANDS, band_from_table, overlap
+from .decimals import DECIMALS, INPUT, QUANTITY, ROUNDING_MODES, RUPIAH, WEIGHT, YEAR
 from .diagnostics import Diagnostic, KinerjaError, Location, closest
 from .formula import BOOLEAN, Formula, FormulaError, FormulaFunction, compile_formula
 from .model import (
@@ -69,6 +70,16 @@ POLICY_FIELDS: dict[str, Field] = {
     "not_applicable": Field(
         ("string",), doc="N/A indicators in roll-ups", choices=("exclude", "zero")
     ),
+    "overall": Field(
+        ("string",),
+        doc="the overall figure: weighted mean of all indicators, or of the sasaran",
+        choices=("indicators", "sasaran"),
+    ),
+    "status_from": Field(
+        ("string",),
+        doc="status (band) judged on the exact or the shown capaian",
+        choices=("exact", "shown"),
+    ),
 }
 
 SASARAN_FIELDS: dict[str, Field] = {
@@ -80,6 +91,7 @@ SASARAN_FIELDS: dict[str, Field] = {
         choices=("strategis", "program", "kegiatan"),
     ),
     "name": Field(("string",), required=True, doc="the sasaran as the PK words it"),
+    "weight": Field(("number",), doc="weight in the overall figure (default 1)", domain=WEIGHT),
 }
 
 INPUT_TABLE_FIELDS: dict[str, Field] = {
@@ -145,6 +157,7 @@ INDICATOR_FIELDS: dict[str, Field] = {
         key_doc="Renstra keys are years, e.g. 2024 = 85",
     ),
     "anggaran": Field(("integer",), doc="budget the PK attaches, whole Rupiah", domain=RUPIAH),
+    "weight": Field(("number",), doc="weight within its sasaran (default 1)", domain=WEIGHT),
     "note": Field(("string",), doc="remarks for readers of the catalogue"),
     "inputs": Field(
         ("table",),
@@ -190,6 +203,11 @@ CATALOGUE_FIELDS: dict[str, Field] = {
         required=True,
         values=Field(("table",), table=INDICATOR_FIELDS),
         doc="the indicators",
+    ),
+    "band": Field(
+        ("array",),
+        values=Field(("table",), table=BAND_FIELDS),
+        doc="categories over capaian, shown as status (default: tercapai from 100)",
     ),
 }
 
@@ -332,7 +350,12 @@ class _Builder:
             indicators.append(indicator)
         if self.broken & {"year", "unit_type", "title", "policy", "sasaran", "indicator", ""}:
             return None
+        if any(key not in self.data for key in ("year", "unit_type", "title")):
+            return None  # misspelt (reported once, as an unknown key): nothing to build
         if policy is None:
+            return None
+        bands = self.bands()
+        if bands is None:
             return None
         return Catalogue(
             year=self.data["year"],
@@ -342,7 +365,25 @@ class _Builder:
             sasaran=tuple(sasaran),
             indicators=tuple(indicators),
             files=(self.file,),
+            bands=bands,
         )
+
+    def bands(self):
+        """The catalogue's capaian bands (status categories), or the default; None on overlap."""
+        tables = self.data.get("band")
+        if not tables or "band" in self.broken:
+            return DEFAULT_STATUS_BANDS
+        bands = tuple(band_from_table(table) for table in tables)
+        overlapping = overlap(bands)
+        if overlapping:
+            self.error(
+                "KR611",
+                f"bands '{overlapping[0]}' and '{overlapping[1]}' overlap",
+                ("band",),
+                "give each capaian one band: make a boundary exclusive on one side",
+            )
+            return None
+        return bands
 
     def policy(self) -> Policy | None:
         table = self.data.get("policy", {})
@@ -363,6 +404,8 @@ class _Builder:
             capaian_lower=capaian["capaian_lower"],
             capaian_cap=Decimal(cap) if cap is not None else None,
             not_applicable=table.get("not_applicable", "exclude"),
+            overall=table.get("overall", "indicators"),
+            status_from=table.get("status_from", "exact"),
         )
 
     def sasaran(self) -> list[Sasaran]:
@@ -373,7 +416,13 @@ class _Builder:
             path = ("sasaran", index)
             if f"sasaran[{index}]" in self.broken:
                 continue
-            item = Sasaran(table["id"], table["level"], table["name"], self.at(path))
+            item = Sasaran(
+                table["id"],
+                table["level"],
+                table["name"],
+                self.at(path),
+                Decimal(table.get("weight", 1)),
+            )
             if item.id in seen:
                 self.error(
                     "KR205",
@@ -451,6 +500,7 @@ class _Builder:
             target=target,
             renstra=renstra,
             anggaran=table.get("anggaran"),
+            weight=Decimal(table.get("weight", 1)),
             location=self.at(path),
             polarity_declared="polarity" in table,
             not_applicable=rule,

@@ -267,3 +267,19 @@ def test_a_file_of_the_wrong_kind_gets_one_message_naming_its_command(
     assert text.count("error ") == 1, text  # one message, not a list of unknown keys
     assert f"error KR103: {key}: this file is " in text
     assert f"hint: run: kinerja-rules {run_instead} {path}" in text
+
+
+@pytest.mark.parametrize("key", ["year", "unit_type", "title"])
+def test_a_misspelt_top_level_catalogue_key_is_one_located_error(capsys, tmp_path, key):
+    # Found by the fuzz test: the misspelling was reported once (KR201, not also a missing
+    # KR202), and loading then looked the key up anyway (KeyError).
+    text = (CATALOG / "2023" / "lpka.toml").read_text(encoding="utf-8")
+    assert f"\n{key} = " in text
+    path = tmp_path / "2023" / "lpka.toml"
+    path.parent.mkdir()
+    path.write_text(text.replace(f"\n{key} = ", f"\n{key}x = ", 1), encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(path), "--no-invariants", "--format", "json")
+    assert code == 1
+    assert [(d["code"], d["field"]) for d in json.loads(out)] == [("KR201", f"{key}x")]
+    code, _, err = run(capsys, "evaluate", LPKA, "--catalog", str(tmp_path))
+    assert code == 1 and f"error KR201: {key}x: unknown key '{key}x'" in err
