@@ -246,10 +246,3 @@ def to_decimal(value: int | Decimal) -> Decimal:
         raise TypeError(f"not a number: {value!r}")
     return Decimal(value)
 
-
-def mean(values: list[Decimal]) -> Decimal:
-    """Arithmetic mean in :data:`CONTEXT`; the caller guarantees at least one value."""
-    total = Decimal(0)
-    for value in values:
-        total = CONTEXT.add(total, value)
-    return CONTEXT.divide(total, Decimal(len(values)))

@@ -11,9 +11,12 @@ The order of decisions for one indicator:
    or the shown realisasi as the policy says, capped when the policy has a cap; no target, or a
    zero target, leaves capaian N/A.
 
-Sasaran and overall capaian are means of the measurable indicators' exact capaian (or, under the
-legacy ``not_applicable = "zero"`` policy, with N/A counted as 0). Rounding happens only for the
-shown figures. Status is "tercapai" when the exact capaian is at least 100.
+Sasaran and overall capaian are the one roll-up (:mod:`kinerja_rules.rollup`): the weighted mean
+of the measurable indicators' exact capaian, re-normalised over those measured (or, under the
+legacy ``not_applicable = "zero"`` policy, with N/A counted as 0). The overall figure rolls up
+every indicator, or the sasaran (policy ``overall``). Rounding happens only for the shown
+figures. Status is the catalogue's band holding the exact (or shown, policy ``status_from``)
+capaian; by default "tercapai" from 100.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from typing import Optional
 
 import attrs
 
+from .bands import classify
 from .data import DataEntry, UnitData
-from .decimals import mean, round_shown
+from .decimals import round_shown
 from .formula import NotMeasurable
 from .model import Catalogue, Indicator, Policy
 from .results import (
@@ -37,6 +41,7 @@ from .results import (
     SasaranResult,
     Status,
 )
+from .rollup import Part, weighted_mean
 
 #: Decides N/A before a formula runs: (catalogue, indicator, inputs) -> reason or None.
 NotApplicableRule = Callable[[Catalogue, Indicator, Mapping[str, Decimal]], Optional[str]]
@@ -57,17 +62,32 @@ def evaluate(catalogue: Catalogue, data: UnitData, not_applicable: NotApplicable
     sasaran = []
     for item in catalogue.sasaran:
         own = [r for r in results if r.indicator.sasaran == item.id]
-        capaian = _roll_up(own, policy)
+        capaian = _roll_up([_part(r, policy) for r in own], policy)
+        status, category = _status(catalogue, capaian)
         sasaran.append(
             SasaranResult(
                 sasaran=item,
                 capaian=capaian,
                 measured=sum(1 for r in own if r.measured),
                 total=len(own),
-                status=_status(capaian),
+                status=status,
+                category=category,
             )
         )
-    return Report(catalogue, data, results, tuple(sasaran), _roll_up(list(results), policy))
+    if policy.overall == "sasaran":
+        parts = [Part(s.capaian.exact if s.capaian else None, s.sasaran.weight) for s in sasaran]
+    else:
+        parts = [_part(r, policy) for r in results]
+    return Report(catalogue, data, results, tuple(sasaran), _roll_up(parts, policy))
+
+
+def _part(result: IndicatorResult, policy: Policy) -> Part:
+    """An indicator in a roll-up: its exact capaian and weight; N/A is left out, or counts as 0
+    under the legacy ``not_applicable = "zero"`` policy."""
+    if result.capaian is not None:
+        return Part(result.capaian.exact, result.indicator.weight)
+    zero = Decimal(0) if policy.not_applicable == "zero" else None
+    return Part(zero, result.indicator.weight)
 
 
 def evaluate_indicator(
@@ -166,24 +186,26 @@ def _with_capaian(
     derivation = attrs.evolve(
         derivation, capaian_formula=formula, capaian_inputs=values, capaian=capaian, capped=capped
     )
-    status = Status.TERCAPAI if exact >= 100 else Status.TIDAK_TERCAPAI
-    return IndicatorResult(indicator, target, realisasi, capaian, status, None, derivation)
+    status, category = _status(catalogue, capaian)
+    return IndicatorResult(
+        indicator, target, realisasi, capaian, status, None, derivation, category=category
+    )
 
 
-def _roll_up(results: list[IndicatorResult], policy: Policy) -> Figure | None:
-    values = [r.capaian.exact for r in results if r.capaian is not None]
-    if policy.not_applicable == "zero":
-        values += [Decimal(0) for r in results if r.capaian is None]
-    if not values:
-        return None
-    return _figure(mean(values), policy)
+def _roll_up(parts: list[Part], policy: Policy) -> Figure | None:
+    value = weighted_mean(parts)
+    return _figure(value, policy) if value is not None else None
 
 
 def _figure(exact: Decimal, policy: Policy) -> Figure:
     return Figure(exact, round_shown(exact, policy.decimals, policy.rounding))
 
 
-def _status(capaian: Figure | None) -> Status:
+def _status(catalogue: Catalogue, capaian: Figure | None) -> tuple[Status, str | None]:
+    """The status and the band (category) of a capaian, judged on its exact or shown value."""
     if capaian is None:
-        return Status.TIDAK_DAPAT_DIUKUR
-    return Status.TERCAPAI if capaian.exact >= 100 else Status.TIDAK_TERCAPAI
+        return Status.TIDAK_DAPAT_DIUKUR, None
+    value = capaian.exact if catalogue.policy.status_from == "exact" else capaian.shown
+    band = classify(catalogue.bands, value)
+    achieved = band.achieved if band is not None and band.achieved is not None else value >= 100
+    return (Status.TERCAPAI if achieved else Status.TIDAK_TERCAPAI), (band and band.name)

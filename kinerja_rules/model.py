@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import attrs
 
+from .bands import DEFAULT_STATUS_BANDS, Band
 from .diagnostics import Location
 from .formula import Formula
 
@@ -36,6 +37,11 @@ class Policy:
     capaian_lower: Formula
     capaian_cap: Decimal | None
     not_applicable: str
+    #: "indicators": the overall figure is the weighted mean of every indicator; "sasaran": of
+    #: the sasaran figures, with the sasaran's weights.
+    overall: str = "indicators"
+    #: Whether the status band is chosen by the exact or the shown capaian.
+    status_from: str = "exact"
 
     def capaian_formula(self, polarity: Polarity) -> Formula:
         return self.capaian_higher if polarity is Polarity.HIGHER else self.capaian_lower
@@ -49,6 +55,8 @@ class Sasaran:
     level: str
     name: str
     location: Location = attrs.field(eq=False, repr=False)
+    #: Weight of the sasaran in the overall figure (policy ``overall = "sasaran"``).
+    weight: Decimal = Decimal(1)
 
 
 @attrs.frozen
@@ -110,6 +118,8 @@ class Indicator:
     renstra: Mapping[int, Decimal]
     anggaran: int | None
     location: Location = attrs.field(eq=False, repr=False)
+    #: Weight within its sasaran's roll-up (and the overall one over indicators).
+    weight: Decimal = Decimal(1)
     #: Set when ``polarity`` is written in the catalogue (not defaulted).
     polarity_declared: bool = True
     not_applicable: ApplicabilityRule | None = None
@@ -143,6 +153,8 @@ class Catalogue:
     sasaran: tuple[Sasaran, ...]
     indicators: tuple[Indicator, ...]
     files: tuple[str, ...]
+    #: Categories over capaian, shown as status; the default is tercapai from 100.
+    bands: tuple[Band, ...] = DEFAULT_STATUS_BANDS
 
     @property
     def key(self) -> tuple[str, int]:

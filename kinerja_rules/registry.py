@@ -242,4 +242,7 @@ def _policy_signature(catalogue: Catalogue) -> tuple:
         policy.capaian_lower.text,
         policy.capaian_cap,
         policy.not_applicable,
+        policy.overall,
+        policy.status_from,
+        catalogue.bands,
     )

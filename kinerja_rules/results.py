@@ -132,6 +132,8 @@ class IndicatorResult:
     na_reason: str | None
     derivation: Derivation
     anggaran: Anggaran | None = None
+    #: The catalogue's band holding the capaian (None when not measured, or no band holds it).
+    category: str | None = None
 
     @property
     def measured(self) -> bool:
@@ -145,6 +147,7 @@ class SasaranResult:
     measured: int
     total: int
     status: Status
+    category: str | None = None
 
 
 @attrs.frozen
