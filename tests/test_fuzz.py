@@ -419,9 +419,9 @@ def validate_everywhere(path: Path, fmt: str, invariants: bool) -> bool:
     invariants, at 5 examples each, when ``invariants``). True when it has errors."""
     result = validate([path], invariants=None, entry_points=False)
     assert_located(result.diagnostics)
-    for fmt in VALIDATE_FORMATS:
-        text = render_validation(result, fmt)
-        if fmt == "json":
+    for each_fmt in VALIDATE_FORMATS:
+        text = render_validation(result, each_fmt)
+        if each_fmt == "json":
             assert_json_diagnostics_located(strict_json(text))
     if invariants:
         run = run_cli("validate", path, "--max-examples", "5", "--format", fmt)
@@ -440,7 +440,7 @@ def validate_everywhere(path: Path, fmt: str, invariants: bool) -> bool:
 formats = st.sampled_from(FORMATS)
 langs = st.sampled_from(LANGS)
 validate_formats = st.sampled_from(VALIDATE_FORMATS)
-#: One case in four proves invariants (half a second each); hypothesis shrinks towards without.
+#: One case in four proves invariants (half a second each); shrinking goes towards without.
 with_invariants = st.integers(0, 3).map(lambda n: n == 3)
 
 
