@@ -245,4 +245,3 @@ def to_decimal(value: int | Decimal) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise TypeError(f"not a number: {value!r}")
     return Decimal(value)
-

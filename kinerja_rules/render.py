@@ -15,9 +15,10 @@ from typing import Any
 
 from tabulate import tabulate
 
+from .bands import DEFAULT_STATUS_BANDS
 from .decimals import round_shown
 from .formatting import format_decimal, format_percent, format_quantity
-from .results import Figure, IndicatorResult, Report, short_exact
+from .results import Figure, IndicatorResult, Report, Status, short_exact
 
 FORMATS = ("table", "markdown", "json", "csv")
 
@@ -93,7 +94,7 @@ def to_table(report: Report, fmt: str = "table", lang: str = "id") -> str:
                     words,
                 ),
                 format_percent(result.capaian.shown, lang) if result.capaian else "—",
-                result.status.label(lang),
+                _status_text(report, result.status, result.category, lang),
                 result.na_reason or _rounding_remark(result, lang),
             ]
         )
@@ -128,7 +129,7 @@ def to_table(report: Report, fmt: str = "table", lang: str = "id") -> str:
             s.total,
             s.measured,
             _percent(s.capaian, lang, words),
-            s.status.label(lang),
+            _status_text(report, s.status, s.category, lang),
         ]
         for number, s in enumerate(report.sasaran, start=1)
     ]
@@ -174,6 +175,7 @@ def to_json(report: Report) -> dict[str, Any]:
                 "name": s.sasaran.name,
                 "capaian": _shown(s.capaian),
                 "status": s.status.value,
+                "category": s.category,
                 "measured": s.measured,
                 "total": s.total,
             }
@@ -194,6 +196,7 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
         "realisasi": _shown(result.realisasi),
         "capaian": _shown(result.capaian),
         "status": result.status.value,
+        "category": result.category,
         "na_reason": result.na_reason,
         "anggaran": _anggaran_json(result),
         "derivation": {
@@ -244,6 +247,7 @@ def to_csv(report: Report) -> str:
             "capaian",
             "status",
             "na_reason",
+            "category",
         ]
     )
     common = [report.data.unit, report.data.year]
@@ -261,6 +265,7 @@ def to_csv(report: Report) -> str:
                 _plain_figure(r.capaian),
                 r.status.value,
                 r.na_reason or "",
+                r.category or "",
             ]
         )
     for s in report.sasaran:
@@ -277,10 +282,11 @@ def to_csv(report: Report) -> str:
                 _plain_figure(s.capaian),
                 s.status.value,
                 "",
+                s.category or "",
             ]
         )
     writer.writerow(
-        ["overall", *common, "", "", "", "%", "", "", _plain_figure(report.overall), "", ""]
+        ["overall", *common, "", "", "", "%", "", "", _plain_figure(report.overall), "", "", ""]
     )
     return out.getvalue()
 
@@ -297,6 +303,14 @@ def _anggaran_cells(result: IndicatorResult, lang: str) -> list[str]:
     persen = anggaran.persen
     shown = format_percent(round_shown(persen, 2, "half_up"), lang) if persen is not None else "—"
     return [format_decimal(anggaran.pagu, lang, group=True), spent, shown]
+
+
+def _status_text(report: Report, status: Status, category: str | None, lang: str) -> str:
+    """The status as tables show it: the catalogue's band when it declares bands (``hijau``),
+    else tercapai / tidak tercapai in the table's language."""
+    if category is None or report.catalogue.bands == DEFAULT_STATUS_BANDS:
+        return status.label(lang)
+    return category
 
 
 def _rounding_remark(result: IndicatorResult, lang: str) -> str:
