@@ -39,7 +39,8 @@ def synthetic_workload(engine: Engine, units: int, months: int, seed: int = 2023
             for indicator in catalogue.indicators:
                 names = [spec.name for spec in indicator.inputs]
                 if len(names) == 1:
-                    values = {names[0]: Decimal(rng.randint(0, int(indicator.target or 1)))}
+                    most = int(indicator.target.value) if indicator.target else 1
+                    values = {names[0]: Decimal(rng.randint(0, most))}
                 else:
                     values = {}
                     for part, whole in zip(names[::2], names[1::2]):
@@ -83,10 +84,10 @@ def by_hand(catalogue, data: UnitData) -> list:
             catalogue.unit_type == "lpka"
             and text != "N"
             and all(v[k] == 0 for k in ("B", "D") if k in v)
-        ) or (catalogue.unit_type == "bapas" and text == "N" and not indicator.target):
+        ) or (catalogue.unit_type == "bapas" and text == "N" and not indicator.target.value):
             results.append(None)
             continue
-        capaian = CONTEXT.divide(realisasi, indicator.target) * 100
+        capaian = CONTEXT.divide(realisasi, indicator.target.value) * 100
         results.append(
             (realisasi.quantize(places, ROUND_HALF_UP), capaian.quantize(places, ROUND_HALF_UP))
         )

@@ -23,6 +23,7 @@ from . import kinds, schema
 from .bands import BAND_FIELDS, DEFAULT_STATUS_BANDS, band_from_table, overlap
 from .decimals import DECIMALS, INPUT, QUANTITY, ROUNDING_MODES, RUPIAH, WEIGHT, YEAR
 from .diagnostics import Diagnostic, KinerjaError, Location, closest
+from .formatting import format_decimal
 from .formula import BOOLEAN, Formula, FormulaError, FormulaFunction, compile_formula
 from .model import (
     ApplicabilityRule,
@@ -34,6 +35,8 @@ from .model import (
     Polarity,
     Policy,
     Sasaran,
+    Target,
+    ZeroTarget,
 )
 from .schema import Field
 from .sources import PathLike, parse_document, read_document
@@ -45,14 +48,44 @@ RESERVED_INPUT_NAMES = frozenset({"realisasi", "not_measured", "note", "realisas
 #: Names an invariant may use besides the inputs.
 RESULT_NAMES = frozenset({"value", "capaian", "target"})
 
-DEFAULT_CAPAIAN_HIGHER = "R / T * 100"
-DEFAULT_CAPAIAN_LOWER = "(2 * T - R) / T * 100"
+#: Named capaian rules (PermenPANRB; the SAKIP applications' other reading of lower is better).
+CAPAIAN_RULES = {
+    "higher": "R / T * 100",
+    "lower": "(2 * T - R) / T * 100",
+    "lower_ratio": "T / R * 100",
+}
+DEFAULT_CAPAIAN_HIGHER = CAPAIAN_RULES["higher"]
+DEFAULT_CAPAIAN_LOWER = CAPAIAN_RULES["lower"]
 
 #: A target written with its unit: ``80``, ``"80%"``, ``"94,5%"``, ``"1 Layanan"``, ``"54 Unit"``.
 #: The digits are bounded so that every such text lies in the QUANTITY domain (below 10^12, at
 #: most 6 decimal places) and the JSON Schema pattern states the same bound.
-QUANTITY_TEXT = r"\s*\d{1,12}(?:[.,]\d{1,6})?\s*(?:%|[A-Za-z][A-Za-z /]*)?\s*"
-_QUANTITY_PARTS = re.compile(r"\s*(\d{1,12}(?:[.,]\d{1,6})?)\s*(%|[A-Za-z][A-Za-z /]*?)?\s*")
+#: A range is two such numbers joined by "-", "–" or "s.d." (sampai dengan): "80-90%".
+_NUMBER_TEXT = r"\d{1,12}(?:[.,]\d{1,6})?"
+_UNIT_TEXT = r"%|[A-Za-z][A-Za-z /]*"
+QUANTITY_TEXT = rf"\s*{_NUMBER_TEXT}(?:\s*(?:-|–|s\.d\.?)\s*{_NUMBER_TEXT})?\s*(?:{_UNIT_TEXT})?\s*"
+_QUANTITY_PARTS = re.compile(
+    rf"\s*({_NUMBER_TEXT})(?:\s*(?:-|–|s\.d\.?)\s*({_NUMBER_TEXT}))?\s*({_UNIT_TEXT}?)?\s*"
+)
+
+RANGE_FIELDS: dict[str, Field] = {
+    "min": Field(("number",), required=True, doc="lower bound of the range", domain=QUANTITY),
+    "max": Field(("number",), required=True, doc="upper bound of the range", domain=QUANTITY),
+}
+ZERO_TARGET_FIELDS: dict[str, Field] = {
+    "met": Field(
+        ("number",),
+        required=True,
+        doc="capaian when the target is 0 and met (lower is better: realisasi 0)",
+        domain=QUANTITY,
+    ),
+    "missed": Field(
+        ("number",), required=True, doc="capaian when the target is 0 and missed", domain=QUANTITY
+    ),
+}
+CAPAIAN_RULE_DOC = (
+    'a named rule ("higher" R/T, "lower" (2T-R)/T, "lower_ratio" T/R) or a formula over R and T'
+)
 
 POLICY_FIELDS: dict[str, Field] = {
     "decimals": Field(("integer",), doc="decimals shown for percentages, e.g. 2", domain=DECIMALS),
@@ -62,8 +95,21 @@ POLICY_FIELDS: dict[str, Field] = {
         doc="capaian divides the exact or the shown realisasi",
         choices=("exact", "shown"),
     ),
-    "capaian_higher": Field(("string",), doc="capaian formula over R and T, higher is better"),
-    "capaian_lower": Field(("string",), doc="capaian formula over R and T, lower is better"),
+    "capaian_higher": Field(("string",), doc="capaian when higher is better: " + CAPAIAN_RULE_DOC),
+    "capaian_lower": Field(("string",), doc="capaian when lower is better: " + CAPAIAN_RULE_DOC),
+    "capaian_floor": Field(
+        ("number",), doc="lowest capaian counted, e.g. 0 (absent: no floor)", domain=QUANTITY
+    ),
+    "range_inside": Field(
+        ("number",),
+        doc="capaian of a realisasi inside a range target (default 100)",
+        domain=QUANTITY,
+    ),
+    "zero_target": Field(
+        ("table",),
+        table=ZERO_TARGET_FIELDS,
+        doc="capaian against a target of 0 (absent: not measurable)",
+    ),
     "capaian_cap": Field(
         ("number",), doc="highest capaian counted, e.g. 120 (absent: no cap)", domain=QUANTITY
     ),
@@ -144,15 +190,32 @@ INDICATOR_FIELDS: dict[str, Field] = {
         ("string",), required=True, doc='realisasi over the inputs, e.g. "A / B * 100"'
     ),
     "target": Field(
-        ("number", "string"),
-        doc='the PK target for the catalogue\'s year: 80, "80%" or "54 Unit"',
+        ("number", "string", "table"),
+        doc='the PK target for the catalogue\'s year: 80, "80%", "54 Unit", a range "80-90%" or '
+        "{ min = 80, max = 90 }",
         pattern=QUANTITY_TEXT,
         domain=QUANTITY,
+        table=RANGE_FIELDS,
+    ),
+    "capaian": Field(("string",), doc="this indicator's capaian rule: " + CAPAIAN_RULE_DOC),
+    "capaian_floor": Field(
+        ("number",), doc="lowest capaian counted (overrides the policy)", domain=QUANTITY
+    ),
+    "capaian_cap": Field(
+        ("number",), doc="highest capaian counted (overrides the policy)", domain=QUANTITY
+    ),
+    "zero_target": Field(
+        ("table",), table=ZERO_TARGET_FIELDS, doc="capaian against a target of 0 (overrides)"
     ),
     "renstra": Field(
         ("table",),
         doc="Renstra targets by year",
-        values=Field(("number", "string"), pattern=QUANTITY_TEXT, domain=QUANTITY),
+        values=Field(
+            ("number", "string", "table"),
+            pattern=QUANTITY_TEXT,
+            domain=QUANTITY,
+            table=RANGE_FIELDS,
+        ),
         key_pattern=r"\d{4}",
         key_doc="Renstra keys are years, e.g. 2024 = 85",
     ),
@@ -288,14 +351,19 @@ def _broken_paths(diagnostics: list[Diagnostic]) -> set[str]:
     return broken
 
 
-def parse_quantity(value: int | Decimal | str) -> tuple[Decimal, str | None]:
-    """``80`` → (80, None); ``"80%"`` → (80, "%"); ``"1 Layanan"`` → (1, "Layanan")."""
+def parse_quantity(value: int | Decimal | str | dict) -> tuple[Target, str | None]:
+    """``80`` → (80, None); ``"80%"`` → (80, "%"); ``"1 Layanan"`` → (1, "Layanan");
+    ``"80-90%"`` and ``{ min = 80, max = 90 }`` → the range 80–90."""
+    if isinstance(value, dict):
+        return Target(Decimal(value["min"]), Decimal(value["max"])), None
     if not isinstance(value, str):
-        return Decimal(value), None
+        return Target.of(Decimal(value)), None
     match = _QUANTITY_PARTS.fullmatch(value)
     if match is None:
         raise ValueError(value)
-    return Decimal(match.group(1).replace(",", ".")), match.group(2)
+    lower = Decimal(match.group(1).replace(",", "."))
+    upper = Decimal(match.group(2).replace(",", ".")) if match.group(2) else lower
+    return Target(lower, upper), match.group(3) or None
 
 
 class _Builder:
@@ -385,6 +453,10 @@ class _Builder:
             return None
         return bands
 
+    def capaian_rule(self, path: Path, text: str, owner: str | None = None) -> Formula | None:
+        """A named capaian rule or a formula over R and T."""
+        return self.formula(path, CAPAIAN_RULES.get(text, text), {"R", "T"}, owner)
+
     def policy(self) -> Policy | None:
         table = self.data.get("policy", {})
         capaian = {}
@@ -392,10 +464,11 @@ class _Builder:
             ("capaian_higher", DEFAULT_CAPAIAN_HIGHER),
             ("capaian_lower", DEFAULT_CAPAIAN_LOWER),
         ):
-            capaian[key] = self.formula(("policy", key), table.get(key, default), {"R", "T"})
+            capaian[key] = self.capaian_rule(("policy", key), table.get(key, default))
         if any(formula is None for formula in capaian.values()):
             return None
         cap = table.get("capaian_cap")
+        floor = table.get("capaian_floor")
         return Policy(
             decimals=table.get("decimals", 2),
             rounding=table.get("rounding", "half_up"),
@@ -406,6 +479,9 @@ class _Builder:
             not_applicable=table.get("not_applicable", "exclude"),
             overall=table.get("overall", "indicators"),
             status_from=table.get("status_from", "exact"),
+            capaian_floor=Decimal(floor) if floor is not None else None,
+            range_inside=Decimal(table.get("range_inside", 100)),
+            zero_target=_zero_target(table.get("zero_target")),
         )
 
     def sasaran(self) -> list[Sasaran]:
@@ -467,6 +543,11 @@ class _Builder:
             if quantity is not None:
                 renstra[int(year)] = quantity
         rule = self.applicability(path, table, names, owner)
+        capaian = (
+            self.capaian_rule((*path, "capaian"), table["capaian"], owner)
+            if "capaian" in table
+            else None
+        )
         invariants = tuple(
             Invariant(compiled, self.at((*path, "invariants", i), value=True))
             for i, text in enumerate(table.get("invariants", []))
@@ -501,6 +582,10 @@ class _Builder:
             renstra=renstra,
             anggaran=table.get("anggaran"),
             weight=Decimal(table.get("weight", 1)),
+            capaian=capaian,
+            capaian_floor=_decimal(table.get("capaian_floor")),
+            capaian_cap=_decimal(table.get("capaian_cap")),
+            zero_target=_zero_target(table.get("zero_target")),
             location=self.at(path),
             polarity_declared="polarity" in table,
             not_applicable=rule,
@@ -520,12 +605,23 @@ class _Builder:
 
     def quantity(
         self, path: Path, key_path: tuple, table: dict, owner: str, key: str | None = None
-    ) -> Decimal | None:
-        """A target (or Renstra target) as a number; a unit written with it must match the unit."""
+    ) -> Target | None:
+        """A target (or Renstra target); a unit written with it must match the indicator's, and a
+        range must not be upside down."""
         value = table.get(key if key is not None else key_path[-1])
         if value is None:
             return None
         number, unit = parse_quantity(value)
+        if number.lower > number.upper:
+            self.error(
+                "KR204",
+                f"indicator '{owner}': the range goes down "
+                f"({format_decimal(number.lower)} to {format_decimal(number.upper)})",
+                (*path, *key_path),
+                "write the lower bound first, e.g. 80-90%",
+                value=True,
+            )
+            return None
         indicator_unit = self.data_unit(path)
         if (
             unit is not None
@@ -660,6 +756,12 @@ class _Builder:
         ):
             return Location(location.file, location.line, location.col + 1 + offset, location.field)
         return location
+
+
+def _zero_target(table: dict | None) -> ZeroTarget | None:
+    if table is None:
+        return None
+    return ZeroTarget(Decimal(table["met"]), Decimal(table["missed"]))
 
 
 def _decimal(value: Any) -> Decimal | None:

@@ -16,7 +16,7 @@ from .diagnostics import Diagnostic, Severity
 from .evaluation import NotApplicableRule, catalogue_rule
 from .formatting import format_decimal
 from .formula import NotMeasurable, compile_formula
-from .model import Catalogue, Indicator
+from .model import Catalogue, Indicator, Target
 
 #: Words in an indicator name that say the measured quantity goes down.
 DECREASING = re.compile(r"\b(menurunnya|penurunan|berkurangnya)\b", re.IGNORECASE)
@@ -56,11 +56,17 @@ def _renstra(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]
         yield warning(
             "KR211",
             f"indicator '{indicator.id}': Renstra {catalogue.year} target "
-            f"{format_decimal(planned)} differs from the PK target "
-            f"{format_decimal(indicator.target)}",
+            f"{_target_text(planned)} differs from the PK target "
+            f"{_target_text(indicator.target)}",
             indicator.where(f"renstra.{catalogue.year}"),
             "check both against the signed documents; the PK target is the one evaluated",
         )
+
+
+def _target_text(target: Target) -> str:
+    if not target.is_range:
+        return format_decimal(target.value)
+    return f"{format_decimal(target.lower)}-{format_decimal(target.upper)}"
 
 
 def _unused_inputs(indicator: Indicator) -> Iterator[Diagnostic]:

@@ -30,8 +30,8 @@ import attrs
 from .bands import classify
 from .data import DataEntry, UnitData
 from .decimals import round_shown
-from .formula import NotMeasurable
-from .model import Catalogue, Indicator, Policy
+from .formula import Formula, NotMeasurable
+from .model import Catalogue, Indicator, Polarity, Policy
 from .results import (
     Anggaran,
     Derivation,
@@ -160,6 +160,8 @@ def catalogue_rule(indicator: Indicator, inputs: Mapping[str, Decimal]) -> str |
 def _with_capaian(
     catalogue: Catalogue, indicator: Indicator, realisasi: Figure, derivation: Derivation
 ) -> IndicatorResult:
+    """Capaian by the indicator's rule (or the policy's for its polarity), against a single or a
+    range target, with the declared meaning of a zero target, floored and capped."""
     policy = catalogue.policy
     target = indicator.target
 
@@ -170,21 +172,45 @@ def _with_capaian(
 
     if target is None:
         return not_measurable(f"tidak ada target untuk tahun {catalogue.year}")
-    formula = policy.capaian_formula(indicator.polarity)
-    values = {
-        "R": realisasi.exact if policy.capaian_from == "exact" else realisasi.shown,
-        "T": target,
-    }
-    try:
-        exact = formula.evaluate(values)
-    except NotMeasurable as error:
-        return not_measurable(f"capaian tidak dapat dihitung: {error.reason}")
-    capped = policy.capaian_cap is not None and exact > policy.capaian_cap
+    formula: Formula | None = indicator.capaian or policy.capaian_formula(indicator.polarity)
+    r = realisasi.exact if policy.capaian_from == "exact" else realisasi.shown
+    bound, branch = target.value, None
+    if target.is_range:  # PermenPANRB: the upper bound above the range, the lower one below
+        if r > target.upper:
+            bound, branch = target.upper, "above"
+        elif r < target.lower:
+            bound, branch = target.lower, "below"
+        else:
+            formula, branch, exact = None, "inside", policy.range_inside
+    values = {"R": r, "T": bound}
+    zero = indicator.zero_target or policy.zero_target
+    if formula is not None and bound == 0 and zero is not None:
+        met = r <= 0 if indicator.polarity is Polarity.LOWER else r >= 0
+        formula, branch = None, "zero_met" if met else "zero_missed"
+        exact = zero.met if met else zero.missed
+    if formula is not None:
+        try:
+            exact = formula.evaluate(values)
+        except NotMeasurable as error:
+            return not_measurable(f"capaian tidak dapat dihitung: {error.reason}")
+    floor = indicator.capaian_floor if indicator.capaian_floor is not None else policy.capaian_floor
+    cap = indicator.capaian_cap if indicator.capaian_cap is not None else policy.capaian_cap
+    capped = cap is not None and exact > cap
+    floored = floor is not None and exact < floor
     if capped:
-        exact = policy.capaian_cap
+        exact = cap
+    elif floored:
+        exact = floor
     capaian = _figure(exact, policy)
     derivation = attrs.evolve(
-        derivation, capaian_formula=formula, capaian_inputs=values, capaian=capaian, capped=capped
+        derivation,
+        capaian_formula=formula,
+        capaian_inputs=values if formula is not None else {},
+        capaian=capaian,
+        capped=capped,
+        floored=floored,
+        capaian_branch=branch,
+        target=target,
     )
     status, category = _status(catalogue, capaian)
     return IndicatorResult(

@@ -21,6 +21,15 @@ class Polarity(str, enum.Enum):
 
 
 @attrs.frozen
+class ZeroTarget:
+    """Capaian against a target of 0: ``met`` when the realisasi meets it (0 when lower is
+    better; always when higher is better), ``missed`` otherwise."""
+
+    met: Decimal
+    missed: Decimal
+
+
+@attrs.frozen
 class Policy:
     """How a catalogue turns exact values into report figures.
 
@@ -42,9 +51,36 @@ class Policy:
     overall: str = "indicators"
     #: Whether the status band is chosen by the exact or the shown capaian.
     status_from: str = "exact"
+    #: The lowest capaian counted (lower is better can go negative): None, no floor.
+    capaian_floor: Decimal | None = None
+    #: Capaian of a realisasi inside a range target.
+    range_inside: Decimal = Decimal(100)
+    #: Capaian against a target of 0; None: a target of 0 makes capaian not measurable.
+    zero_target: ZeroTarget | None = None
 
     def capaian_formula(self, polarity: Polarity) -> Formula:
         return self.capaian_higher if polarity is Polarity.HIGHER else self.capaian_lower
+
+
+@attrs.frozen
+class Target:
+    """A PK or Renstra target: one value, or a range (``80–90%``) when ``lower < upper``."""
+
+    lower: Decimal
+    upper: Decimal
+
+    @classmethod
+    def of(cls, value: Decimal) -> Target:
+        return cls(value, value)
+
+    @property
+    def is_range(self) -> bool:
+        return self.lower != self.upper
+
+    @property
+    def value(self) -> Decimal:
+        """The single value (the lower bound of a range: what ``target`` names in invariants)."""
+        return self.lower
 
 
 @attrs.frozen
@@ -114,12 +150,17 @@ class Indicator:
     polarity: Polarity
     formula: Formula
     inputs: tuple[InputSpec, ...]
-    target: Decimal | None
-    renstra: Mapping[int, Decimal]
+    target: Target | None
+    renstra: Mapping[int, Target]
     anggaran: int | None
     location: Location = attrs.field(eq=False, repr=False)
     #: Weight within its sasaran's roll-up (and the overall one over indicators).
     weight: Decimal = Decimal(1)
+    #: This indicator's capaian rule (a formula over R and T); None: the policy's for its polarity.
+    capaian: Formula | None = None
+    capaian_floor: Decimal | None = None
+    capaian_cap: Decimal | None = None
+    zero_target: ZeroTarget | None = None
     #: Set when ``polarity`` is written in the catalogue (not defaulted).
     polarity_declared: bool = True
     not_applicable: ApplicabilityRule | None = None

@@ -18,6 +18,7 @@ from tabulate import tabulate
 from .bands import DEFAULT_STATUS_BANDS
 from .decimals import round_shown
 from .formatting import format_decimal, format_percent, format_quantity
+from .model import Target
 from .results import Figure, IndicatorResult, Report, Status, short_exact
 
 FORMATS = ("table", "markdown", "json", "csv")
@@ -86,7 +87,7 @@ def to_table(report: Report, fmt: str = "table", lang: str = "id") -> str:
                 number,
                 sasaran if sasaran != previous else "",
                 result.indicator.name,
-                _quantity(result.target, result.indicator.unit, lang, words),
+                format_target(result.target, result.indicator.unit, lang),
                 _quantity(
                     result.realisasi.shown if result.realisasi else None,
                     result.indicator.unit,
@@ -153,7 +154,7 @@ def explain(result: IndicatorResult, lang: str = "id") -> str:
         value = result.derivation.inputs.get(spec.name)
         shown = f" = {format_decimal(value, lang)}" if value is not None else ""
         lines.append(f"  {spec.name}{shown}: {spec.description}")
-    lines.append(f"  Target: {_quantity(result.target, indicator.unit, lang, _HEADERS[lang])}")
+    lines.append(f"  Target: {format_target(result.target, indicator.unit, lang)}")
     lines += [f"  {line}" for line in result.derivation.lines(lang)]
     lines.append(
         f"  Status: {result.status.label(lang)}"
@@ -192,7 +193,7 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
         "sasaran": result.indicator.sasaran,
         "name": result.indicator.name,
         "unit": result.indicator.unit,
-        "target": json_number(result.target),
+        "target": _target_json(result.target),
         "realisasi": _shown(result.realisasi),
         "capaian": _shown(result.capaian),
         "status": result.status.value,
@@ -213,6 +214,8 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
             "capaian_exact": _exact(derivation.capaian),
             "capaian_shown": _shown(derivation.capaian),
             "capped": derivation.capped,
+            "floored": derivation.floored,
+            "capaian_branch": derivation.capaian_branch,
             "text": derivation.lines("id"),
         },
     }
@@ -260,7 +263,7 @@ def to_csv(report: Report) -> str:
                 r.indicator.sasaran,
                 r.indicator.name,
                 r.indicator.unit,
-                _plain(r.target),
+                _target_plain(r.target),
                 _plain_figure(r.realisasi),
                 _plain_figure(r.capaian),
                 r.status.value,
@@ -322,6 +325,33 @@ def _rounding_remark(result: IndicatorResult, lang: str) -> str:
     return (
         f"capaian sebelum pembulatan {exact}" if lang == "id" else f"unrounded achievement {exact}"
     )
+
+
+def format_target(target: Target | None, unit: str, lang: str) -> str:
+    """``80%``, ``54 Unit``, or a range ``80–90%``."""
+    if target is None:
+        return "—"
+    if not target.is_range:
+        return format_quantity(target.value, unit, lang)
+    upper = format_quantity(target.upper, unit, lang)
+    return f"{format_decimal(target.lower, lang)}–{upper}"
+
+
+def _target_json(target: Target | None) -> int | float | dict | None:
+    """A single target as a number; a range as ``{"min": 80, "max": 90}``."""
+    if target is None:
+        return None
+    if not target.is_range:
+        return json_number(target.value)
+    return {"min": json_number(target.lower), "max": json_number(target.upper)}
+
+
+def _target_plain(target: Target | None) -> str:
+    if target is None:
+        return ""
+    if not target.is_range:
+        return _plain(target.value)
+    return f"{_plain(target.lower)}-{_plain(target.upper)}"
 
 
 def _quantity(value: Decimal | None, unit: str, lang: str, words: dict) -> str:

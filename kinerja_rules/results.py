@@ -13,7 +13,7 @@ from .decimals import CONTEXT, Figure
 from .derivation import render
 from .formatting import format_decimal, format_percent, format_quantity
 from .formula import Formula
-from .model import Catalogue, Indicator, Sasaran
+from .model import Catalogue, Indicator, Sasaran, Target
 
 if TYPE_CHECKING:
     from .data import UnitData
@@ -54,6 +54,11 @@ class Derivation:
     capaian_inputs: Mapping[str, Decimal] = attrs.field(factory=dict)
     capaian: Figure | None = None
     capped: bool = False
+    floored: bool = False
+    #: Which way the capaian rule went: "above"/"below"/"inside" a range target, "zero_met" /
+    #: "zero_missed" against a target of 0, or None (the rule applied as written).
+    capaian_branch: str | None = None
+    target: Target | None = None
 
     @property
     def percent(self) -> bool:
@@ -99,13 +104,46 @@ class Derivation:
                 out.append(f"{label}: {shown} ({reported})")
         if self.capaian is not None:
             shown = format_percent(self.capaian.shown, lang)
-            expression, substituted = self.capaian_expression(lang), self.capaian_substituted(lang)
             label = "Capaian" if lang == "id" else "Achievement"
-            line = f"{label}: {expression} = {substituted} = {shown}"
+            if self.capaian_formula is not None:
+                expression = self.capaian_expression(lang)
+                line = f"{label}: {expression} = {self.capaian_substituted(lang)} = {shown}"
+            else:
+                line = f"{label}: {shown}"
+            why = self.branch_text(lang)
+            if why:
+                line += f" ({why})"
             if self.capped:
                 line += " (dibatasi batas atas capaian)" if lang == "id" else " (capped)"
+            if self.floored:
+                line += " (dibatasi batas bawah capaian)" if lang == "id" else " (floored)"
             out.append(line)
         return out
+
+    def branch_text(self, lang: str = "id") -> str | None:
+        """Why capaian took the way it did: which bound of a range, or a zero target's rule."""
+        if self.capaian_branch is None or self.target is None:
+            return None
+        span = (
+            f"{format_decimal(self.target.lower, lang)}–{format_decimal(self.target.upper, lang)}"
+        )
+        texts = {
+            "id": {
+                "above": f"di atas rentang target {span}: T = batas atas",
+                "below": f"di bawah rentang target {span}: T = batas bawah",
+                "inside": f"di dalam rentang target {span}",
+                "zero_met": "target 0 tercapai",
+                "zero_missed": "target 0 tidak tercapai",
+            },
+            "en": {
+                "above": f"above the target range {span}: T = upper bound",
+                "below": f"below the target range {span}: T = lower bound",
+                "inside": f"inside the target range {span}",
+                "zero_met": "target of 0 met",
+                "zero_missed": "target of 0 missed",
+            },
+        }
+        return texts[lang][self.capaian_branch]
 
 
 @attrs.frozen
@@ -125,7 +163,7 @@ class Anggaran:
 @attrs.frozen
 class IndicatorResult:
     indicator: Indicator
-    target: Decimal | None
+    target: Target | None
     realisasi: Figure | None
     capaian: Figure | None
     status: Status

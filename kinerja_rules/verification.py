@@ -181,7 +181,7 @@ def _check_invariant(
             return  # not measurable for these inputs: nothing to hold
         names = dict(inputs, value=result.realisasi.exact)
         if indicator.target is not None:
-            names["target"] = indicator.target
+            names["target"] = indicator.target.value
         if result.capaian is not None:
             names["capaian"] = result.capaian.exact
         elif "capaian" in invariant.formula.names:

@@ -83,7 +83,7 @@ def test_the_good_catalogue_loads(tmp_path):
             "target = true",
             "KR203",
             "indicator[0].target",
-            "expected number or string, found boolean",
+            "expected number or string or table, found boolean",
             None,
         ),
         (

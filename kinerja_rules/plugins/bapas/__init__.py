@@ -29,6 +29,6 @@ def kinerja_not_applicable(
     """N/A for a unit-count indicator without a target this year."""
     if catalogue.unit_type != UNIT_TYPE or indicator.is_percentage:
         return None
-    if indicator.target is None or indicator.target == 0:
+    if indicator.target is None or indicator.target.upper == 0:
         return f"tidak ada target {indicator.unit} tahun {catalogue.year}"
     return None
