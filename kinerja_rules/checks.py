@@ -2,8 +2,9 @@
 
 These run in ``kinerja-rules validate`` (not on every ``evaluate``): a decreasing-sounding name
 without a declared polarity, a Renstra target that disagrees with the PK target, an input that is
-declared but never used, and a division whose denominator can be zero with no rule — from the
-catalogue or a plugin — saying why the indicator is then not measurable.
+declared but never used, a division whose denominator can be zero with no rule — from the
+catalogue or a plugin — saying why the indicator is then not measurable, a percentage target above
+100, a lower-is-better capaian that can go negative, and a sasaran without indicators.
 """
 
 from __future__ import annotations
@@ -12,14 +13,20 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from .catalogue import DEFAULT_CAPAIAN_LOWER
 from .diagnostics import Diagnostic, Severity
 from .evaluation import NotApplicableRule, catalogue_rule
 from .formatting import format_decimal
 from .formula import NotMeasurable, compile_formula
 from .model import Catalogue, Indicator, Target
 
-#: Words in an indicator name that say the measured quantity goes down.
-DECREASING = re.compile(r"\b(menurunnya|penurunan|berkurangnya)\b", re.IGNORECASE)
+#: Words in an indicator name that say the measured quantity should fall: "menurunnya
+#: residivis", "tingkat hunian", "jumlah kejadian pelarian", "overkapasitas".
+DECREASING = re.compile(
+    r"\b(menurunnya|penurunan|berkurangnya|tingkat hunian|kejadian|pelanggaran|pelarian|"
+    r"over ?kapasitas)\b",
+    re.IGNORECASE,
+)
 
 
 def check(catalogue: Catalogue, not_applicable: NotApplicableRule) -> list[Diagnostic]:
@@ -30,7 +37,50 @@ def check(catalogue: Catalogue, not_applicable: NotApplicableRule) -> list[Diagn
         found += _renstra(catalogue, indicator)
         found += _unused_inputs(indicator)
         found += _zero_denominators(catalogue, indicator, not_applicable)
+        found += _percent_target(indicator)
+        found += _unfloored(catalogue, indicator)
+    found += _empty_sasaran(catalogue)
     return found
+
+
+def _percent_target(indicator: Indicator) -> Iterator[Diagnostic]:
+    """A percentage target above 100 is almost always a slip (800 for 80, or a count)."""
+    if indicator.is_percentage and indicator.target is not None and indicator.target.upper > 100:
+        yield warning(
+            "KR214",
+            f"indicator '{indicator.id}': a % target of "
+            f"{format_decimal(indicator.target.upper)} is above 100",
+            indicator.where("target"),
+            "check the PK; a share is at most 100% (an occupancy rate may exceed it: then keep "
+            "it, and the warning tells reviewers it is meant)",
+        )
+
+
+def _unfloored(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]:
+    """(2T − R) / T goes below 0 when R > 2T (occupancy 400% of 180% gives −22,22%)."""
+    if indicator.polarity.value != "lower" or indicator.capaian is not None:
+        return
+    unfloored = indicator.capaian_floor is None and catalogue.policy.capaian_floor is None
+    if unfloored and catalogue.policy.capaian_lower.text == DEFAULT_CAPAIAN_LOWER:
+        yield warning(
+            "KR215",
+            f"indicator '{indicator.id}': lower is better with (2T - R) / T and no floor: "
+            "capaian goes negative when the realisasi is more than twice the target",
+            indicator.where("polarity"),
+            "add capaian_floor = 0 to [policy] (or to the indicator)",
+        )
+
+
+def _empty_sasaran(catalogue: Catalogue) -> Iterator[Diagnostic]:
+    used = {indicator.sasaran for indicator in catalogue.indicators}
+    for sasaran in catalogue.sasaran:
+        if sasaran.id not in used:
+            yield warning(
+                "KR216",
+                f"sasaran '{sasaran.id}' has no indicator",
+                sasaran.location,
+                "add its indicators, or remove the sasaran",
+            )
 
 
 def warning(code: str, message: str, location, hint: str) -> Diagnostic:

@@ -379,3 +379,33 @@ def test_missing_path(capsys, tmp_path):
 def test_pre_commit_hook_runs_validate():
     hooks = (CATALOG.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "entry: kinerja-rules validate" in hooks
+
+
+def test_warnings_for_the_commonest_catalogue_slips(capsys, tmp_path):
+    text = HEADER.format(unit_type="uji") + textwrap.dedent(
+        """\
+        [[sasaran]]
+        id = "S2"
+        level = "kegiatan"
+        name = "Sasaran tanpa indikator"
+
+        """
+    )
+    text += indicator("target_800", target="800")  # KR214: 800 typed for 80
+    text += indicator("pelarian", name='"Jumlah kejadian pelarian"', polarity=None)  # KR210
+    text += indicator("hunian", polarity='"lower"')  # KR215: no floor
+    path = tmp_path / "uji.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, str(path), "--no-invariants", "--format", "json")
+    assert code == 0  # warnings only
+    found = {(d["code"], d["field"]) for d in json.loads(out)}
+    assert ("KR214", "indicator[0].target") in found
+    assert ("KR210", "indicator[1].name") in found
+    assert ("KR215", "indicator[2].polarity") in found
+    assert ("KR216", "sasaran[1]") in found
+    # With a floor in the policy the negative-capaian warning goes away.
+    floored = text.replace('title = "Uji"\n', 'title = "Uji"\n\n[policy]\ncapaian_floor = 0\n', 1)
+    assert floored != text
+    path.write_text(floored, encoding="utf-8")
+    code, out, _ = run(capsys, str(path), "--no-invariants", "--format", "json")
+    assert "KR215" not in {d["code"] for d in json.loads(out)}
