@@ -37,6 +37,7 @@ from .model import (
     Sasaran,
     Target,
     ZeroTarget,
+    dependency_cycles,
 )
 from .schema import Field
 from .sources import PathLike, parse_document, read_document
@@ -141,7 +142,13 @@ SASARAN_FIELDS: dict[str, Field] = {
 }
 
 INPUT_TABLE_FIELDS: dict[str, Field] = {
-    "description": Field(("string",), required=True, doc="what is counted"),
+    "description": Field(("string",), doc="what is counted (required unless the input has from)"),
+    "from": Field(
+        ("string",),
+        doc='another indicator\'s result instead of data: "klien_bekerja.capaian" or '
+        '"klien_bekerja.realisasi"',
+        pattern=rf"{IDENTIFIER}\.(?:realisasi|capaian)",
+    ),
     "kind": Field(
         ("string",), doc="count (whole number) or number (decimal)", choices=("count", "number")
     ),
@@ -416,6 +423,7 @@ class _Builder:
                 )
             seen.setdefault(indicator.id, indicator.location)
             indicators.append(indicator)
+        indicators = self.references(indicators)
         if self.broken & {"year", "unit_type", "title", "policy", "sasaran", "indicator", ""}:
             return None
         if any(key not in self.data for key in ("year", "unit_type", "title")):
@@ -655,17 +663,61 @@ class _Builder:
                 continue
             if isinstance(value, str):
                 specs.append(InputSpec(name, value))
-            else:
-                maximum = value.get("max")
-                specs.append(
-                    InputSpec(
-                        name,
-                        value["description"],
-                        value.get("kind", "count"),
-                        Decimal(maximum) if maximum is not None else None,
-                    )
+                continue
+            source = tuple(value["from"].split(".")) if "from" in value else None
+            if source is None and "description" not in value:
+                self.error(
+                    "KR202",
+                    f"input {name} has no description",
+                    (*path, name),
+                    f'add description = "…" (what {name} counts), or from = "id.capaian"',
                 )
+                continue
+            maximum = value.get("max")
+            specs.append(
+                InputSpec(
+                    name,
+                    value.get("description") or f"{source[1]} {source[0]}",
+                    value.get("kind", "number" if source else "count"),
+                    Decimal(maximum) if maximum is not None else None,
+                    source,
+                )
+            )
         return specs
+
+    def references(self, indicators: list[Indicator]) -> list[Indicator]:
+        """Inputs taken from other indicators must name one (KR217), and not in a circle (KR218);
+        the indicators with a bad reference are left out."""
+        ids = {indicator.id: indicator for indicator in indicators}
+        bad: set[str] = set()
+        for indicator in indicators:
+            for spec in indicator.inputs:
+                if spec.source is not None and spec.source[0] not in ids:
+                    self.diagnostics.append(
+                        Diagnostic(
+                            "KR217",
+                            f"indicator '{indicator.id}': input {spec.name} comes from "
+                            f"'{spec.source[0]}', which is not an indicator of this catalogue",
+                            indicator.where(f"inputs.{spec.name}"),
+                            _choice_hint(spec.source[0], set(ids)),
+                        )
+                    )
+                    bad.add(indicator.id)
+        for cycle in dependency_cycles(indicators):
+            first = ids[cycle[0]]
+            spec = next(s for s in first.inputs if s.source and s.source[0] == cycle[1])
+            self.diagnostics.append(
+                Diagnostic(
+                    "KR218",
+                    f"indicators take their inputs from each other in a circle: "
+                    f"{' → '.join(cycle)}",
+                    first.where(f"inputs.{spec.name}"),
+                    "an indicator may use another's result only if that one does not "
+                    "(indirectly) use it",
+                )
+            )
+            bad.update(cycle)
+        return [indicator for indicator in indicators if indicator.id not in bad]
 
     def applicability(
         self, path: Path, table: dict, names: set[str], owner: str

@@ -199,11 +199,21 @@ def _entry(
             indicator_id, {}, Decimal(value), None, note, schema.locate(doc, file, path), spent
         )
     inputs: dict[str, Decimal] = {}
-    declared = {spec.name: spec for spec in indicator.inputs}
+    declared = {spec.name: spec for spec in indicator.data_inputs}
+    derived = {spec.name: spec for spec in indicator.inputs if spec.source is not None}
     for name, value in table.items():
         if name in SIDE_KEYS:
             continue
         spec = declared.get(name)
+        if name in derived:
+            source_id, part = derived[name].source
+            report(
+                "KR406",
+                f"{name} of {indicator_id} is the {part} of {source_id}, not a figure of the data",
+                name,
+                f"remove {name}: it is computed from {source_id}",
+            )
+            continue
         if spec is None:
             suggestion = closest(name, declared)
             report(

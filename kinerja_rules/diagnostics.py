@@ -43,6 +43,8 @@ CODES: dict[str, str] = {
     "KR214": "percentage target above 100",
     "KR215": "lower is better can give a negative capaian: no floor",
     "KR216": "sasaran without indicators",
+    "KR217": "input taken from an unknown indicator",
+    "KR218": "indicators take their inputs from each other in a circle",
     "KR301": "formula syntax error",
     "KR302": "construct not allowed in a formula",
     "KR303": "unknown name in formula",

@@ -29,9 +29,9 @@ import attrs
 
 from .bands import classify
 from .data import DataEntry, UnitData
-from .decimals import round_shown
+from .decimals import CONTEXT, round_shown
 from .formula import Formula, NotMeasurable
-from .model import Catalogue, Indicator, Polarity, Policy
+from .model import Catalogue, Indicator, Polarity, Policy, evaluation_order
 from .results import (
     Anggaran,
     Derivation,
@@ -48,16 +48,20 @@ NotApplicableRule = Callable[[Catalogue, Indicator, Mapping[str, Decimal]], Opti
 
 
 def evaluate(catalogue: Catalogue, data: UnitData, not_applicable: NotApplicableRule) -> Report:
-    """Evaluate every indicator of ``catalogue`` for ``data`` and roll the results up."""
-    results = tuple(
-        _with_anggaran(
-            evaluate_indicator(
-                catalogue, indicator, data.entries.get(indicator.id), not_applicable
-            ),
-            data.entries.get(indicator.id),
-        )
-        for indicator in catalogue.indicators
-    )
+    """Evaluate every indicator of ``catalogue`` for ``data`` and roll the results up.
+
+    Indicators that take other indicators' results as inputs are evaluated after them.
+    """
+    done: dict[str, IndicatorResult] = {}
+    for indicator in evaluation_order(catalogue.indicators):
+        entry = data.entries.get(indicator.id)
+        composed = _composed_entry(indicator, entry, done)
+        if isinstance(composed, str):
+            result = _unmeasured(catalogue, indicator, composed)
+        else:
+            result = evaluate_indicator(catalogue, indicator, composed, not_applicable)
+        done[indicator.id] = _with_anggaran(result, entry)
+    results = tuple(done[indicator.id] for indicator in catalogue.indicators)
     policy = catalogue.policy
     sasaran = []
     for item in catalogue.sasaran:
@@ -79,6 +83,39 @@ def evaluate(catalogue: Catalogue, data: UnitData, not_applicable: NotApplicable
     else:
         parts = [_part(r, policy) for r in results]
     return Report(catalogue, data, results, tuple(sasaran), _roll_up(parts, policy))
+
+
+def _composed_entry(
+    indicator: Indicator, entry: DataEntry | None, done: Mapping[str, IndicatorResult]
+) -> DataEntry | None | str:
+    """The data entry with the inputs taken from other indicators' results added; a reason
+    (str) when a result it needs cannot be measured. Data-only indicators pass unchanged."""
+    derived = [spec for spec in indicator.inputs if spec.source is not None]
+    if not derived:
+        return entry
+    if entry is not None and (entry.realisasi is not None or entry.not_measured is not None):
+        return entry
+    values = dict(entry.inputs) if entry is not None else {}
+    for spec in derived:
+        source_id, part = spec.source
+        result = done[source_id]
+        figure = result.realisasi if part == "realisasi" else result.capaian
+        if figure is None:
+            return f"{spec.name} ({part} {source_id}) tidak dapat diukur: {result.na_reason}"
+        values[spec.name] = figure.exact.normalize(CONTEXT)  # 90, not 90.00: same value
+    if entry is None and indicator.data_inputs:
+        return None  # the data says nothing of the inputs it must give
+    location = entry.location if entry is not None else indicator.location
+    return DataEntry(indicator.id, values, None, None, None, location)
+
+
+def _unmeasured(catalogue: Catalogue, indicator: Indicator, reason: str) -> IndicatorResult:
+    derivation = Derivation(
+        "not_applicable", indicator.formula, {}, indicator.unit, catalogue.policy.decimals
+    )
+    return IndicatorResult(
+        indicator, indicator.target, None, None, Status.TIDAK_DAPAT_DIUKUR, reason, derivation
+    )
 
 
 def _part(result: IndicatorResult, policy: Policy) -> Part:

@@ -105,6 +105,8 @@ class InputSpec:
     kind: str = "count"
     #: Largest plausible value, bounding generated examples when invariants are checked.
     maximum: Decimal | None = None
+    #: (indicator id, "realisasi" or "capaian") when the value is another indicator's result.
+    source: tuple[str, str] | None = None
 
 
 @attrs.frozen
@@ -182,6 +184,16 @@ class Indicator:
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
 
+    @property
+    def data_inputs(self) -> tuple[InputSpec, ...]:
+        """The inputs the data gives (not those taken from other indicators' results)."""
+        return tuple(spec for spec in self.inputs if spec.source is None)
+
+    @property
+    def uses(self) -> tuple[str, ...]:
+        """The ids of the indicators whose results this one takes as inputs."""
+        return tuple(dict.fromkeys(spec.source[0] for spec in self.inputs if spec.source))
+
 
 @attrs.frozen
 class Catalogue:
@@ -206,3 +218,50 @@ class Catalogue:
 
     def indicators_of(self, sasaran_id: str) -> tuple[Indicator, ...]:
         return tuple(ind for ind in self.indicators if ind.sasaran == sasaran_id)
+
+
+def evaluation_order(indicators: tuple[Indicator, ...]) -> list[Indicator]:
+    """The indicators with each after those whose results it uses (catalogue order otherwise);
+    the catalogue loader has refused cycles."""
+    by_id = {indicator.id: indicator for indicator in indicators}
+    ordered: list[Indicator] = []
+    done: set[str] = set()
+
+    def visit(indicator: Indicator, trail: frozenset[str]) -> None:
+        if indicator.id in done or indicator.id in trail:
+            return
+        for used in indicator.uses:
+            if used in by_id:
+                visit(by_id[used], trail | {indicator.id})
+        done.add(indicator.id)
+        ordered.append(indicator)
+
+    for indicator in indicators:
+        visit(indicator, frozenset())
+    return ordered
+
+
+def dependency_cycles(indicators) -> list[list[str]]:
+    """Each circle of indicators using each other's results, as ids ``[a, b, a]``, once."""
+    by_id = {indicator.id: indicator for indicator in indicators}
+    cycles: list[list[str]] = []
+    seen: set[frozenset[str]] = set()
+    state: dict[str, str] = {}
+
+    def visit(indicator_id: str, trail: list[str]) -> None:
+        if state.get(indicator_id) == "done":
+            return
+        if indicator_id in trail:
+            cycle = trail[trail.index(indicator_id) :] + [indicator_id]
+            if frozenset(cycle) not in seen:
+                seen.add(frozenset(cycle))
+                cycles.append(cycle)
+            return
+        for used in by_id[indicator_id].uses:
+            if used in by_id:
+                visit(used, trail + [indicator_id])
+        state[indicator_id] = "done"
+
+    for indicator in indicators:
+        visit(indicator.id, [])
+    return cycles
