@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("data", metavar="DATA.toml", help="realisation data of one unit and year")
     evaluate.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when the data breaks the catalogue's assume, max or invariants",
+    )
+    evaluate.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
 
@@ -173,9 +178,11 @@ def _run(argv: Sequence[str] | None) -> int:
             sys.stdout.write(render_budget(report, args.format, args.lang))
             return 1 if args.strict and report.findings else 0
         report = engine.evaluate_file(args.data)
+        for finding in report.findings:
+            print(finding.format(), file=sys.stderr)
         if args.command == "evaluate":
             sys.stdout.write(render(report, args.format, args.lang))
-            return 0
+            return 1 if args.strict and report.findings else 0
         ids = [r.indicator.id for r in report.indicators]
         if args.indicator not in ids:
             print(

@@ -29,6 +29,7 @@ import attrs
 
 from .bands import classify
 from .data import DataEntry, UnitData
+from .data_checks import data_findings
 from .decimals import CONTEXT, round_shown
 from .formula import Formula, NotMeasurable
 from .model import Catalogue, Indicator, Polarity, Policy, evaluation_order
@@ -82,7 +83,8 @@ def evaluate(catalogue: Catalogue, data: UnitData, not_applicable: NotApplicable
         parts = [Part(s.capaian.exact if s.capaian else None, s.sasaran.weight) for s in sasaran]
     else:
         parts = [_part(r, policy) for r in results]
-    return Report(catalogue, data, results, tuple(sasaran), _roll_up(parts, policy))
+    findings = tuple(data_findings(catalogue, data.entries, results))
+    return Report(catalogue, data, results, tuple(sasaran), _roll_up(parts, policy), findings)
 
 
 def _composed_entry(

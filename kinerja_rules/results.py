@@ -11,6 +11,7 @@ import attrs
 
 from .decimals import CONTEXT, Figure
 from .derivation import render
+from .diagnostics import Diagnostic
 from .formatting import format_decimal, format_percent, format_quantity
 from .formula import Formula
 from .model import Catalogue, Indicator, Sasaran, Target
@@ -195,6 +196,8 @@ class Report:
     indicators: tuple[IndicatorResult, ...]
     sasaran: tuple[SasaranResult, ...]
     overall: Figure | None
+    #: Located warnings about the data: a breached assumption, input maximum or invariant.
+    findings: tuple[Diagnostic, ...] = ()
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         for result in self.indicators:
