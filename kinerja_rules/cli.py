@@ -16,11 +16,13 @@ from collections.abc import Sequence
 from . import __version__
 from .budget.render import render_budget
 from .budget.report import evaluate_budget_file
+from .catalogue import load_catalogue
 from .diagnostics import KinerjaError, PluginError
 from .engine import Engine
 from .formatting import LANGS
 from .json_schema import SCHEMAS
 from .render import FORMATS, explain, render
+from .roll import roll, write_atomically
 from .validation import FORMATS as VALIDATE_FORMATS
 from .validation import render as render_validation
 from .validation import validate
@@ -88,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
     budget.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+
+    roll_cmd = commands.add_parser(
+        "roll",
+        parents=[catalog],
+        help="write next year's catalogue: targets from the Renstra, examples recomputed",
+        description="Roll a catalogue to another year: year and title updated, each target "
+        "taken from its Renstra entry for that year (indicators without one are listed and "
+        "keep their target with a comment), worked examples' capaian recomputed.",
+    )
+    roll_cmd.add_argument("catalogue", metavar="CATALOGUE.toml")
+    roll_cmd.add_argument("--to", type=int, required=True, metavar="YEAR", help="the new year")
+    roll_cmd.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the catalogue (or data) format, for TOML editors"
@@ -173,6 +187,8 @@ def _run(argv: Sequence[str] | None) -> int:
         engine = Engine.create(catalog_dirs=args.catalog)
         if args.command == "plugins":
             return _plugins(engine)
+        if args.command == "roll":
+            return _roll(engine, args)
         if args.command == "budget":
             report = evaluate_budget_file(args.data, engine.catalogues)
             sys.stdout.write(render_budget(report, args.format, args.lang))
@@ -200,6 +216,24 @@ def _run(argv: Sequence[str] | None) -> int:
     except PluginError as error:
         print(f"kinerja-rules: plugin error: {error}", file=sys.stderr)
         return 1
+
+
+def _roll(engine: Engine, args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(args.catalogue, engine.functions)
+    result = roll(args.catalogue, catalogue, args.to, engine.not_applicable)
+    if args.output:
+        write_atomically(args.output, result.text)
+    else:
+        sys.stdout.write(result.text)
+    for diagnostic in result.unresolved:
+        print(diagnostic.format(), file=sys.stderr)
+    print(
+        f"rolled {args.catalogue} to {args.to}: {len(result.targets_from_renstra)} target(s) "
+        f"from the Renstra, {len(result.unresolved)} without a Renstra {args.to} value (kept, "
+        f"listed above), {result.examples_recomputed} example capaian recomputed",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -311,4 +311,6 @@ def test_bundled_catalogues_are_clean():
         ("lpka", 2023),
         ("bapas", 2022),
         ("bapas", 2023),
+        ("lpka", 2024),  # rolled from 2023 (kinerja-rules roll)
+        ("bapas", 2024),
     }
