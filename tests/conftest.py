@@ -90,3 +90,21 @@ LITMAS_INDICATOR = textwrap.dedent(
     B = "Jumlah permintaan Litmas"
     """
 )
+
+
+def engine_with(tmp_path: Path, text: str) -> Engine:
+    """An engine with one made-up catalogue (``katalog/uji.toml``) beside the built-in ones."""
+    folder = tmp_path / "katalog"
+    folder.mkdir(exist_ok=True)
+    (folder / "uji.toml").write_text(text, encoding="utf-8")
+    return Engine.create([folder], entry_points=False)
+
+
+def evaluate_entries(tmp_path: Path, engine: Engine, entries: dict[str, str]):
+    """Evaluate a "uji" 2024 data file whose ``[indicators.<id>]`` tables hold ``entries``."""
+    data = 'unit = "Uji"\nunit_type = "uji"\nyear = 2024\n' + "".join(
+        f"[indicators.{key}]\n{value}\n" for key, value in entries.items()
+    )
+    path = tmp_path / "data.toml"
+    path.write_text(data, encoding="utf-8")
+    return engine.evaluate_file(path)

@@ -12,8 +12,10 @@ from decimal import Decimal
 
 import pytest
 
-from kinerja_rules import Engine, KinerjaError, Status
+from kinerja_rules import KinerjaError, Status
 from kinerja_rules.render import explain, render
+
+from .conftest import engine_with, evaluate_entries
 
 HEADER = textwrap.dedent(
     """\
@@ -47,16 +49,9 @@ def indicator(indicator_id: str, unit: str, target: str, extra: str = "") -> str
 
 
 def evaluate(tmp_path, indicators: str, realisasi: dict[str, str], policy: str = ""):
-    folder = tmp_path / "katalog"
-    folder.mkdir(exist_ok=True)
-    (folder / "uji.toml").write_text(HEADER.format(policy=policy) + indicators, encoding="utf-8")
-    engine = Engine.create([folder], entry_points=False)
-    data = 'unit = "Uji"\nunit_type = "uji"\nyear = 2024\n' + "".join(
-        f"[indicators.{key}]\nrealisasi = {value}\n" for key, value in realisasi.items()
-    )
-    path = tmp_path / "data.toml"
-    path.write_text(data, encoding="utf-8")
-    return engine.evaluate_file(path)
+    engine = engine_with(tmp_path, HEADER.format(policy=policy) + indicators)
+    entries = {key: f"realisasi = {value}" for key, value in realisasi.items()}
+    return evaluate_entries(tmp_path, engine, entries)
 
 
 @pytest.mark.parametrize(

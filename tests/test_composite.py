@@ -13,6 +13,9 @@ import pytest
 from kinerja_rules import Engine, KinerjaError, Status
 from kinerja_rules.render import explain
 
+from .conftest import engine_with
+from .conftest import evaluate_entries as evaluate
+
 HEADER = textwrap.dedent(
     """\
     year = 2024
@@ -61,19 +64,7 @@ COMPOSITE = textwrap.dedent(
 
 
 def engine_for(tmp_path, text: str) -> Engine:
-    folder = tmp_path / "katalog"
-    folder.mkdir(exist_ok=True)
-    (folder / "uji.toml").write_text(HEADER + text, encoding="utf-8")
-    return Engine.create([folder], entry_points=False)
-
-
-def evaluate(tmp_path, engine: Engine, entries: dict[str, str]):
-    data = 'unit = "Uji"\nunit_type = "uji"\nyear = 2024\n' + "".join(
-        f"[indicators.{key}]\n{value}\n" for key, value in entries.items()
-    )
-    path = tmp_path / "data.toml"
-    path.write_text(data, encoding="utf-8")
-    return engine.evaluate_file(path)
+    return engine_with(tmp_path, HEADER + text)
 
 
 def test_a_composite_evaluates_after_the_indicators_it_uses(tmp_path):

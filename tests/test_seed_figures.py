@@ -196,7 +196,9 @@ def test_lpka_2022_columns_truncate(engine):
 def test_bapas_2022_comparison_columns(engine):
     report = engine.evaluate_file(EXAMPLES / "2022" / "bapas-lahat.toml")
     # Tabel III.4/7/10: targets 50, 60, 30; realisasi 50, 60, 30; capaian 100% each.
-    assert [(r.target.value, r.realisasi.shown, r.capaian.shown) for r in report.indicators[:3]] == [
+    assert [
+        (r.target.value, r.realisasi.shown, r.capaian.shown) for r in report.indicators[:3]
+    ] == [
         (50, 50, 100),
         (60, 60, 100),
         (30, 30, 100),

@@ -12,6 +12,9 @@ import pytest
 
 from kinerja_rules import Engine, KinerjaError, Status
 
+from .conftest import engine_with
+from .conftest import evaluate_entries as evaluate
+
 HEADER = textwrap.dedent(
     """\
     year = 2024
@@ -55,19 +58,7 @@ def engine_for(tmp_path, policy: str = "", bands: str = "", indicators=None) -> 
     text = HEADER.format(policy=policy, bands=bands) + "".join(
         INDICATOR.format(id=i, sasaran=s, weight=w) for i, s, w in indicators
     )
-    folder = tmp_path / "katalog"
-    folder.mkdir(exist_ok=True)
-    (folder / "uji.toml").write_text(text, encoding="utf-8")
-    return Engine.create([folder], entry_points=False)
-
-
-def evaluate(tmp_path, engine: Engine, entries: dict[str, str]):
-    data = 'unit = "Uji"\nunit_type = "uji"\nyear = 2024\n' + "".join(
-        f"[indicators.{key}]\n{value}\n" for key, value in entries.items()
-    )
-    path = tmp_path / "data.toml"
-    path.write_text(data, encoding="utf-8")
-    return engine.evaluate_file(path)
+    return engine_with(tmp_path, text)
 
 
 def test_a_weighted_sasaran_and_its_renormalisation(tmp_path):
