@@ -18,6 +18,7 @@ from .budget.render import render_budget
 from .budget.report import evaluate_budget_file
 from .catalogue import load_catalogue
 from .diagnostics import KinerjaError, PluginError
+from .diff import diff, render_diff, with_effects
 from .engine import Engine
 from .formatting import LANGS
 from .json_schema import SCHEMAS
@@ -102,6 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
     roll_cmd.add_argument("catalogue", metavar="CATALOGUE.toml")
     roll_cmd.add_argument("--to", type=int, required=True, metavar="YEAR", help="the new year")
     roll_cmd.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+
+    diff_cmd = commands.add_parser(
+        "diff",
+        parents=[catalog],
+        help="what changed between two catalogues (and, with --data, in the figures)",
+    )
+    diff_cmd.add_argument("old", metavar="OLD.toml")
+    diff_cmd.add_argument("new", metavar="NEW.toml")
+    diff_cmd.add_argument("--data", metavar="DATA.toml", help="show the effect on this data")
+    diff_cmd.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="output format"
+    )
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the catalogue (or data) format, for TOML editors"
@@ -189,6 +202,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return _plugins(engine)
         if args.command == "roll":
             return _roll(engine, args)
+        if args.command == "diff":
+            return _diff(engine, args)
         if args.command == "budget":
             report = evaluate_budget_file(args.data, engine.catalogues)
             sys.stdout.write(render_budget(report, args.format, args.lang))
@@ -216,6 +231,17 @@ def _run(argv: Sequence[str] | None) -> int:
     except PluginError as error:
         print(f"kinerja-rules: plugin error: {error}", file=sys.stderr)
         return 1
+
+
+def _diff(engine: Engine, args: argparse.Namespace) -> int:
+    old = load_catalogue(args.old, engine.functions)
+    new = load_catalogue(args.new, engine.functions)
+    found = diff(old, new)
+    if args.data:
+        data = engine.load_data(args.data)
+        found = with_effects(found, old, new, data, engine.not_applicable)
+    sys.stdout.write(render_diff(found, args.format))
+    return 0
 
 
 def _roll(engine: Engine, args: argparse.Namespace) -> int:
