@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import PurePath
 
 from .catalogue import DEFAULT_CAPAIAN_LOWER
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, Location, Severity
 from .evaluation import NotApplicableRule, catalogue_rule
 from .formatting import format_decimal
 from .formula import NotMeasurable, compile_formula
@@ -40,7 +41,22 @@ def check(catalogue: Catalogue, not_applicable: NotApplicableRule) -> list[Diagn
         found += _percent_target(indicator)
         found += _unfloored(catalogue, indicator)
     found += _empty_sasaran(catalogue)
+    found += _year_and_directory(catalogue)
     return found
+
+
+def _year_and_directory(catalogue: Catalogue) -> Iterator[Diagnostic]:
+    """``2025/bapas.toml`` saying ``year = 2024``: a file copied forward and not updated."""
+    for file in catalogue.files:
+        folder = PurePath(file).parent.name
+        if re.fullmatch(r"\d{4}", folder) and int(folder) != catalogue.year:
+            yield warning(
+                "KR219",
+                f"the file is in the directory {folder} but says year = {catalogue.year}",
+                Location(file, field="year"),
+                f"set year = {folder}, or move the file (kinerja-rules roll --to {folder} "
+                "writes next year's catalogue)",
+            )
 
 
 def _percent_target(indicator: Indicator) -> Iterator[Diagnostic]:

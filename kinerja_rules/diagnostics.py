@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
     "KR216": "sasaran without indicators",
     "KR217": "input taken from an unknown indicator",
     "KR218": "indicators take their inputs from each other in a circle",
+    "KR219": "catalogue year contradicts its directory",
     "KR301": "formula syntax error",
     "KR302": "construct not allowed in a formula",
     "KR303": "unknown name in formula",

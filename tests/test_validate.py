@@ -409,3 +409,16 @@ def test_warnings_for_the_commonest_catalogue_slips(capsys, tmp_path):
     path.write_text(floored, encoding="utf-8")
     code, out, _ = run(capsys, str(path), "--no-invariants", "--format", "json")
     assert "KR215" not in {d["code"] for d in json.loads(out)}
+
+
+def test_a_catalogue_whose_year_contradicts_its_directory(capsys, tmp_path):
+    folder = tmp_path / "2025"
+    folder.mkdir()
+    # The 2024 Bapas catalogue copied into 2025/ without its year updated.
+    (folder / "bapas.toml").write_text(
+        (CATALOG / "2024" / "bapas.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    code, out, _ = run(capsys, str(folder), "--no-invariants", "--format", "json")
+    assert code == 0
+    [found] = [d for d in json.loads(out) if d["code"] == "KR219"]
+    assert found["field"] == "year" and "directory 2025 but says year = 2024" in found["message"]
