@@ -22,6 +22,7 @@ from .diff import diff, render_diff, with_effects
 from .engine import Engine
 from .formatting import LANGS
 from .json_schema import SCHEMAS
+from .manual import manual
 from .render import FORMATS, explain, render
 from .roll import roll, write_atomically
 from .validation import FORMATS as VALIDATE_FORMATS
@@ -116,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "markdown", "json"), default="text", help="output format"
     )
 
+    manual_cmd = commands.add_parser(
+        "manual",
+        parents=[catalog],
+        help="the indicator manual (definisi operasional), as Markdown, from a catalogue",
+    )
+    manual_cmd.add_argument("catalogue", metavar="CATALOGUE.toml")
+
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the catalogue (or data) format, for TOML editors"
     )
@@ -204,6 +212,9 @@ def _run(argv: Sequence[str] | None) -> int:
             return _roll(engine, args)
         if args.command == "diff":
             return _diff(engine, args)
+        if args.command == "manual":
+            sys.stdout.write(manual(load_catalogue(args.catalogue, engine.functions)))
+            return 0
         if args.command == "budget":
             report = evaluate_budget_file(args.data, engine.catalogues)
             sys.stdout.write(render_budget(report, args.format, args.lang))
