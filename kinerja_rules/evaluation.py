@@ -2,14 +2,17 @@
 
 The order of decisions for one indicator:
 
+0. indicators that take other indicators' results as inputs come after them; if a result they
+   need cannot be measured, neither can they (with that reason);
 1. no data, or the data says it was not measured → N/A with that reason;
 2. a realisasi reported directly is taken as is;
 3. otherwise the catalogue's own rule (``[indicator.not_applicable]``), then the unit type's
    plugins (``kinerja_not_applicable``), may declare it N/A for these inputs;
 4. otherwise the formula runs; a division by zero makes it N/A ("pembagian dengan nol");
-5. capaian comes from the catalogue's capaian formula for the indicator's polarity, over the exact
-   or the shown realisasi as the policy says, capped when the policy has a cap; no target, or a
-   zero target, leaves capaian N/A.
+5. capaian comes from the indicator's rule (or the policy's for its polarity), over the exact or
+   the shown realisasi as the policy says; a range target picks its bound (or ``range_inside``),
+   a zero target means what ``zero_target`` declares (N/A without it), then floor and cap apply;
+   no target leaves capaian N/A.
 
 Sasaran and overall capaian are the one roll-up (:mod:`kinerja_rules.rollup`): the weighted mean
 of the measurable indicators' exact capaian, re-normalised over those measured (or, under the

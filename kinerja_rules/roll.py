@@ -24,7 +24,7 @@ import attrs
 
 from .catalogue import parse_quantity
 from .data import DataEntry
-from .diagnostics import Diagnostic, KinerjaError, Location, Severity
+from .diagnostics import Diagnostic, Severity
 from .evaluation import NotApplicableRule, evaluate_indicator
 from .formatting import format_decimal
 from .model import Catalogue, Indicator
@@ -42,23 +42,6 @@ class RollResult:
     examples_recomputed: int
 
 
-def _tomlkit():
-    try:
-        import tomlkit
-    except ModuleNotFoundError:  # pragma: no cover - installed with the package
-        raise KinerjaError(
-            [
-                Diagnostic(
-                    "KR100",
-                    "kinerja-rules roll needs tomlkit",
-                    Location("tomlkit"),
-                    "pip install tomlkit",
-                )
-            ]
-        ) from None
-    return tomlkit
-
-
 def roll(
     path: str | os.PathLike[str],
     catalogue: Catalogue,
@@ -66,7 +49,8 @@ def roll(
     not_applicable: NotApplicableRule,
 ) -> RollResult:
     """Roll the catalogue file at ``path`` (already loaded as ``catalogue``) to ``to_year``."""
-    tomlkit = _tomlkit()
+    import tomlkit  # a dependency; imported here so other commands start without it
+
     text = read_bytes(path).decode("utf-8-sig")
     doc = tomlkit.parse(text)
     from_year = catalogue.year
