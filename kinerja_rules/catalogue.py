@@ -228,6 +228,10 @@ INDICATOR_FIELDS: dict[str, Field] = {
     ),
     "anggaran": Field(("integer",), doc="budget the PK attaches, whole Rupiah", domain=RUPIAH),
     "weight": Field(("number",), doc="weight within its sasaran (default 1)", domain=WEIGHT),
+    "definition": Field(
+        ("string",), doc="definisi operasional: what the indicator measures, for the manual"
+    ),
+    "data_source": Field(("string",), doc="where the counts come from (SDP, register, …)"),
     "note": Field(("string",), doc="remarks for readers of the catalogue"),
     "inputs": Field(
         ("table",),
@@ -601,6 +605,9 @@ class _Builder:
             invariants=invariants,
             assumptions=assumptions,
             locations=self.locations(path, table),
+            definition=table.get("definition", ""),
+            data_source=table.get("data_source", ""),
+            note=table.get("note", ""),
         )
 
     def locations(self, path: Path, table: dict) -> dict[str, Location]:

@@ -22,6 +22,7 @@ from .diff import diff, render_diff, with_effects
 from .engine import Engine
 from .formatting import LANGS
 from .json_schema import SCHEMAS
+from .manual import FORMATS as MANUAL_FORMATS
 from .manual import manual
 from .render import FORMATS, explain, render
 from .roll import roll, write_atomically
@@ -120,9 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
     manual_cmd = commands.add_parser(
         "manual",
         parents=[catalog],
-        help="the indicator manual (definisi operasional), as Markdown, from a catalogue",
+        help="the indicator manual (definisi operasional), as Markdown or HTML, from a catalogue",
     )
     manual_cmd.add_argument("catalogue", metavar="CATALOGUE.toml")
+    manual_cmd.add_argument(
+        "--format", choices=MANUAL_FORMATS, default="markdown", help="output format"
+    )
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the catalogue (or data) format, for TOML editors"
@@ -213,7 +217,8 @@ def _run(argv: Sequence[str] | None) -> int:
         if args.command == "diff":
             return _diff(engine, args)
         if args.command == "manual":
-            sys.stdout.write(manual(load_catalogue(args.catalogue, engine.functions)))
+            catalogue = load_catalogue(args.catalogue, engine.functions)
+            sys.stdout.write(manual(catalogue, args.format))
             return 0
         if args.command == "budget":
             report = evaluate_budget_file(args.data, engine.catalogues)

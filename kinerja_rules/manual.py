@@ -1,16 +1,25 @@
 """``kinerja-rules manual``: the indicator manual (definisi operasional) from the catalogue itself.
 
 The manual a unit hands its staff — what each indicator means, how it is computed, from which
-counts, which way it points, its targets by year — is written from the same file the engine runs,
-so the manual and the computation can never disagree.
+counts, which way it points, how its capaian is judged, its targets by year, where its data
+comes from — is written from the same file the engine runs, so the manual and the computation can
+never disagree. The content is gathered once (:func:`entries`) and written as Markdown or as a
+self-contained HTML page; the two formats cannot say different things.
 """
 
 from __future__ import annotations
 
+import html
+
+import attrs
+
 from .catalogue import CAPAIAN_RULES
 from .derivation import render
-from .formatting import format_decimal, format_quantity
-from .model import Catalogue, Indicator, Polarity, Target
+from .formatting import format_decimal
+from .model import Catalogue, Indicator, Polarity
+from .render import format_target
+
+FORMATS = ("markdown", "html")
 
 _RULE_NAMES = {text: name for name, text in CAPAIAN_RULES.items()}
 _RULE_WORDS = {
@@ -20,58 +29,189 @@ _RULE_WORDS = {
 }
 
 
-def _target(target: Target | None, unit: str) -> str:
-    if target is None:
-        return "—"
-    if not target.is_range:
-        return format_quantity(target.value, unit)
-    return f"{format_decimal(target.lower)}–{format_quantity(target.upper, unit)}"
+@attrs.frozen
+class Entry:
+    """One indicator's page of the manual: a title, label/value rows and its inputs."""
+
+    title: str
+    definition: str
+    rows: tuple[tuple[str, str], ...]
+    inputs: tuple[tuple[str, str], ...]
+
+
+@attrs.frozen
+class Section:
+    """One sasaran and the entries of its indicators."""
+
+    title: str
+    entries: tuple[Entry, ...]
+
+
+def manual(catalogue: Catalogue, fmt: str = "markdown") -> str:
+    """The manual in Indonesian (the language of the report), as ``markdown`` or ``html``."""
+    sections = entries(catalogue)
+    heading = f"Manual Indikator Kinerja: {catalogue.title}"
+    byline = f"Tahun {catalogue.year}; katalog: {', '.join(catalogue.files)}."
+    if fmt == "html":
+        return _html(heading, byline, sections)
+    return _markdown(heading, byline, sections)
+
+
+def entries(catalogue: Catalogue) -> tuple[Section, ...]:
+    """What the manual says, independent of how it is written."""
+    return tuple(
+        Section(
+            f"{sasaran.id}. {sasaran.name}",
+            tuple(_entry(catalogue, i) for i in catalogue.indicators_of(sasaran.id)),
+        )
+        for sasaran in catalogue.sasaran
+    )
+
+
+def _entry(catalogue: Catalogue, indicator: Indicator) -> Entry:
+    percent = indicator.is_percentage
+    # Descriptions contain "/" themselves ("Tahanan/Narapidana/Anak"): bracket them in a formula.
+    single = len(indicator.inputs) == 1
+    words = {s.name: s.description if single else f"({s.description})" for s in indicator.inputs}
+    symbols = render(indicator.formula, percent=percent)
+    in_words = render(indicator.formula, percent=percent, labels=words)
+    rows = [
+        ("Kode", f"{indicator.id} ({indicator.level})"),
+        ("Satuan", indicator.unit),
+        (
+            "Arah",
+            "makin besar makin baik"
+            if indicator.polarity is Polarity.HIGHER
+            else "makin kecil makin baik",
+        ),
+        ("Rumus realisasi", symbols),
+    ]
+    if in_words != symbols:
+        rows.append(("Rumus dalam kata", in_words))
+    rows.append(("Rumus capaian", _rule(catalogue, indicator)))
+    rows += _bounds(catalogue, indicator)
+    rows.append((f"Target {catalogue.year}", format_target(indicator.target, indicator.unit, "id")))
+    for year, planned in sorted(indicator.renstra.items()):
+        rows.append((f"Target Renstra {year}", format_target(planned, indicator.unit, "id")))
+    if indicator.weight != 1:
+        rows.append(("Bobot", format_decimal(indicator.weight)))
+    if indicator.not_applicable is not None:
+        rule = indicator.not_applicable
+        rows.append(("Tidak dapat diukur bila", f"{render(rule.when)} ({rule.reason})"))
+    if indicator.data_source:
+        rows.append(("Sumber data", indicator.data_source))
+    if indicator.note:
+        rows.append(("Catatan", indicator.note))
+    inputs = tuple(
+        (
+            spec.name,
+            spec.description
+            + (f" (dari {spec.source[1]} {spec.source[0]})" if spec.source else ""),
+        )
+        for spec in indicator.inputs
+    )
+    return Entry(indicator.name, indicator.definition, tuple(rows), inputs)
 
 
 def _rule(catalogue: Catalogue, indicator: Indicator) -> str:
     formula = indicator.capaian or catalogue.policy.capaian_formula(indicator.polarity)
     name = _RULE_NAMES.get(formula.text)
     if name is not None:
-        return _RULE_WORDS[name]
-    return render(formula, percent=True, labels={"R": "realisasi", "T": "target"})
+        text = _RULE_WORDS[name]
+    else:
+        text = render(formula, percent=True, labels={"R": "realisasi", "T": "target"})
+    if indicator.target is not None and indicator.target.is_range:
+        inside = format_decimal(catalogue.policy.range_inside)
+        text += (
+            f"; target rentang: di atas rentang dibandingkan dengan batas atas, di bawahnya "
+            f"dengan batas bawah, di dalam rentang {inside}%"
+        )
+    return text
 
 
-def manual(catalogue: Catalogue) -> str:
-    """The manual as Markdown, in Indonesian (the language of the report)."""
-    lines = [f"# Manual Indikator Kinerja: {catalogue.title}", ""]
-    lines += [f"Tahun {catalogue.year}; katalog: {', '.join(catalogue.files)}.", ""]
-    for sasaran in catalogue.sasaran:
-        lines += [f"## {sasaran.id}. {sasaran.name}", ""]
-        for indicator in catalogue.indicators_of(sasaran.id):
-            percent = indicator.unit == "%"
-            lines += [f"### {indicator.name}", ""]
-            lines += [
-                "| | |",
-                "| --- | --- |",
-                f"| Kode | `{indicator.id}` ({indicator.level}) |",
-                f"| Satuan | {indicator.unit} |",
-                "| Arah | "
-                + (
-                    "makin besar makin baik"
-                    if indicator.polarity is Polarity.HIGHER
-                    else "makin kecil makin baik"
-                )
-                + " |",
-                f"| Rumus realisasi | {render(indicator.formula, percent=percent)} |",
-                f"| Rumus capaian | {_rule(catalogue, indicator)} |",
-                f"| Target {catalogue.year} | {_target(indicator.target, indicator.unit)} |",
-            ]
-            for year, planned in sorted(indicator.renstra.items()):
-                lines.append(f"| Target Renstra {year} | {_target(planned, indicator.unit)} |")
-            if indicator.weight != 1:
-                lines.append(f"| Bobot | {format_decimal(indicator.weight)} |")
-            if indicator.not_applicable is not None:
-                rule = indicator.not_applicable
-                lines.append(f"| Tidak dapat diukur bila | {render(rule.when)} ({rule.reason}) |")
-            lines.append("")
-            lines += ["Data yang dihitung:", ""]
-            for spec in indicator.inputs:
-                origin = f" (dari {spec.source[1]} `{spec.source[0]}`)" if spec.source else ""
-                lines.append(f"- **{spec.name}**: {spec.description}{origin}")
+def _bounds(catalogue: Catalogue, indicator: Indicator) -> list[tuple[str, str]]:
+    """Floor, cap and the zero-target rule, where the indicator or its policy has one."""
+    policy = catalogue.policy
+    rows = []
+    floor = indicator.capaian_floor if indicator.capaian_floor is not None else policy.capaian_floor
+    if floor is not None:
+        rows.append(("Capaian terendah", f"{format_decimal(floor)}%"))
+    cap = indicator.capaian_cap if indicator.capaian_cap is not None else policy.capaian_cap
+    if cap is not None:
+        rows.append(("Capaian tertinggi", f"{format_decimal(cap)}%"))
+    zero = indicator.zero_target or policy.zero_target
+    if zero is not None and indicator.target is not None and indicator.target.value == 0:
+        rows.append(
+            (
+                "Target 0",
+                f"capaian {format_decimal(zero.met)}% bila target terpenuhi, "
+                f"{format_decimal(zero.missed)}% bila tidak",
+            )
+        )
+    return rows
+
+
+def _markdown(heading: str, byline: str, sections: tuple[Section, ...]) -> str:
+    lines = [f"# {heading}", "", byline, ""]
+    for section in sections:
+        lines += [f"## {section.title}", ""]
+        for entry in section.entries:
+            lines += [f"### {entry.title}", ""]
+            if entry.definition:
+                lines += [entry.definition, ""]
+            lines += ["| | |", "| --- | --- |"]
+            lines += [f"| {label} | {_cell(value)} |" for label, value in entry.rows]
+            lines += ["", "Data yang dihitung:", ""]
+            lines += [f"- **{name}**: {text}" for name, text in entry.inputs]
             lines.append("")
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: a ``|`` in a formula or a name must not end the cell."""
+    return text.replace("|", "\\|")
+
+
+_STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 56rem; margin: 2rem auto;
+       padding: 0 1rem; color: #1b1b1b; line-height: 1.45; }
+h1 { font-size: 1.6rem; border-bottom: 2px solid #1f4e79; padding-bottom: .3rem; }
+h2 { font-size: 1.25rem; color: #1f4e79; margin-top: 2.2rem; }
+h3 { font-size: 1.05rem; margin: 1.6rem 0 .4rem; }
+table { border-collapse: collapse; width: 100%; margin: .3rem 0 .6rem; }
+th, td { border: 1px solid #b7c4d1; padding: .3rem .55rem; vertical-align: top; text-align: left; }
+th { background: #eef3f8; width: 14rem; font-weight: 600; }
+.byline { color: #555; }
+.definition { margin: .2rem 0 .5rem; }
+ul { margin-top: .2rem; }
+@media print { body { margin: 0; max-width: none; } h3 { break-after: avoid; }
+               table { break-inside: avoid; } }
+"""
+
+
+def _html(heading: str, byline: str, sections: tuple[Section, ...]) -> str:
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="id">',
+        '<head><meta charset="utf-8">',
+        f"<title>{e(heading)}</title>",
+        f"<style>{_STYLE}</style></head>",
+        "<body>",
+        f"<h1>{e(heading)}</h1>",
+        f'<p class="byline">{e(byline)}</p>',
+    ]
+    for section in sections:
+        parts.append(f"<h2>{e(section.title)}</h2>")
+        for entry in section.entries:
+            parts.append(f"<h3>{e(entry.title)}</h3>")
+            if entry.definition:
+                parts.append(f'<p class="definition">{e(entry.definition)}</p>')
+            parts.append("<table>")
+            parts += [f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in entry.rows]
+            parts.append("</table>")
+            parts.append("<p>Data yang dihitung:</p><ul>")
+            parts += [f"<li><b>{e(n)}</b>: {e(t)}</li>" for n, t in entry.inputs]
+            parts.append("</ul>")
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)

@@ -172,6 +172,10 @@ class Indicator:
     assumptions: tuple[Formula, ...] = ()
     #: Where each key was written: "formula", "target", "renstra.2023", "inputs.A", …
     locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
+    #: Words for readers (the manual), never used in a computation.
+    definition: str = ""
+    data_source: str = ""
+    note: str = ""
 
     def where(self, key: str) -> Location:
         """The location of ``key`` in the catalogue, or of the indicator when not written."""

@@ -19,3 +19,72 @@ def test_the_bapas_manual_says_what_the_engine_computes(capsys):
     assert "| Target Renstra 2022 | 50% |" in section and "| Target Renstra 2024 | 60% |" in section
     assert "- **B**: Jumlah klien usia produktif" in section
     assert text.count("### ") == 12  # the twelve IKK of 2023
+
+
+MADE_UP = """\
+year = 2024
+unit_type = "uji"
+title = "Uji 2024"
+[policy]
+capaian_floor = 0
+[[sasaran]]
+id = "S1"
+level = "kegiatan"
+name = "Sasaran <uji> & lainnya"
+[[indicator]]
+id = "hunian"
+sasaran = "S1"
+level = "IKK"
+name = "Persentase tingkat hunian"
+unit = "%"
+polarity = "lower"
+formula = "P / K * 100"
+target = "80-90%"
+definition = "Perbandingan penghuni dengan kapasitas."
+data_source = "SDP, akhir bulan"
+[indicator.inputs]
+P = "Jumlah penghuni"
+K = "Kapasitas hunian"
+[[indicator]]
+id = "pelarian"
+sasaran = "S1"
+level = "IKK"
+name = "Jumlah kejadian pelarian"
+unit = "Kejadian"
+polarity = "lower"
+formula = "N"
+target = 0
+zero_target = { met = 100, missed = 0 }
+[indicator.inputs]
+N = "Jumlah kejadian pelarian"
+"""
+
+
+def _manual(tmp_path, capsys, fmt):
+    path = tmp_path / "uji.toml"
+    path.write_text(MADE_UP, encoding="utf-8")
+    assert main(["manual", "--format", fmt, str(path)]) == 0
+    return capsys.readouterr()[0]
+
+
+def test_the_manual_states_range_floor_zero_target_definition_and_source(tmp_path, capsys):
+    text = _manual(tmp_path, capsys, "markdown")
+    hunian = text.split("### Persentase tingkat hunian")[1].split("###")[0]
+    assert "Perbandingan penghuni dengan kapasitas." in hunian
+    assert "| Rumus dalam kata | (Jumlah penghuni) / (Kapasitas hunian) × 100% |" in hunian
+    assert "| Target 2024 | 80–90% |" in hunian
+    assert "batas atas" in hunian and "di dalam rentang 100%" in hunian
+    assert "| Capaian terendah | 0% |" in hunian  # the policy's floor
+    assert "| Sumber data | SDP, akhir bulan |" in hunian
+    pelarian = text.split("### Jumlah kejadian pelarian")[1]
+    assert "| Target 0 | capaian 100% bila target terpenuhi, 0% bila tidak |" in pelarian
+    assert "| Rumus dalam kata | Jumlah kejadian pelarian |" in pelarian  # one input: no brackets
+
+
+def test_the_html_manual_says_the_same_and_escapes_what_it_quotes(tmp_path, capsys):
+    page = _manual(tmp_path, capsys, "html")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="id">' in page
+    assert "Sasaran &lt;uji&gt; &amp; lainnya" in page and "<uji>" not in page
+    assert "<tr><th>Target 2024</th><td>80–90%</td></tr>" in page
+    assert "<tr><th>Sumber data</th><td>SDP, akhir bulan</td></tr>" in page
+    assert page.count("<h3>") == 2
