@@ -268,6 +268,12 @@ CATALOGUE_FIELDS: dict[str, Field] = {
     ),
     "title": Field(("string",), required=True, doc="a title for people"),
     "source": Field(("string",), doc="where the figures come from"),
+    "extends": Field(
+        ("boolean",),
+        doc="true: this file adds sasaran and indicators to the catalogue of the same unit type "
+        "and year already in force (installed or an earlier --catalog directory) instead of "
+        "replacing it; it takes that catalogue's policy and bands",
+    ),
     "policy": Field(("table",), table=POLICY_FIELDS, doc="how figures are rounded and rolled up"),
     "sasaran": Field(
         ("array",), required=True, values=Field(("table",), table=SASARAN_FIELDS), doc="the goals"
@@ -437,6 +443,18 @@ class _Builder:
         bands = self.bands()
         if bands is None:
             return None
+        extends = self.data.get("extends") is True
+        declared = [key for key in ("policy", "band") if key in self.data] if extends else []
+        for key in declared:
+            self.error(
+                "KR220",
+                f"an extension cannot declare [{key}]: it takes the one of the catalogue it "
+                "extends",
+                (key,),
+                f"remove [{key}], or remove extends = true to replace the catalogue whole",
+            )
+        if declared:
+            return None
         return Catalogue(
             year=self.data["year"],
             unit_type=self.data["unit_type"],
@@ -446,6 +464,8 @@ class _Builder:
             indicators=tuple(indicators),
             files=(self.file,),
             bands=bands,
+            extends=extends,
+            locations={key: self.at((key,), value=True) for key in self.data},
         )
 
     def bands(self):

@@ -53,7 +53,9 @@ def _year_and_directory(catalogue: Catalogue) -> Iterator[Diagnostic]:
             yield warning(
                 "KR219",
                 f"the file is in the directory {folder} but says year = {catalogue.year}",
-                Location(file, field="year"),
+                catalogue.where("year")
+                if file == catalogue.files[0]
+                else Location(file, field="year"),
                 f"set year = {folder}, or move the file (kinerja-rules roll --to {folder} "
                 "writes next year's catalogue)",
             )

@@ -46,6 +46,8 @@ CODES: dict[str, str] = {
     "KR217": "input taken from an unknown indicator",
     "KR218": "indicators take their inputs from each other in a circle",
     "KR219": "catalogue year contradicts its directory",
+    "KR220": "an extension declares its own policy or bands",
+    "KR221": "an extension with no catalogue to extend",
     "KR301": "formula syntax error",
     "KR302": "construct not allowed in a formula",
     "KR303": "unknown name in formula",

@@ -212,6 +212,14 @@ class Catalogue:
     files: tuple[str, ...]
     #: Categories over capaian, shown as status; the default is tercapai from 100.
     bands: tuple[Band, ...] = DEFAULT_STATUS_BANDS
+    #: An extension: adds to the catalogue in force for its unit type and year (see registry).
+    extends: bool = False
+    #: Where each top-level key was written: "year", "extends", …
+    locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def where(self, key: str) -> Location:
+        """The location of top-level ``key``, or the first file when it is not written."""
+        return self.locations.get(key) or Location(self.files[0], field=key)
 
     @property
     def key(self) -> tuple[str, int]:

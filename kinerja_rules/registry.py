@@ -4,7 +4,9 @@ Catalogues arrive in *layers*: each plugin's files, then each ``--catalog`` dire
 Within a layer, files for the same unit type and year are merged (a big catalogue may be split);
 a later layer's catalogue for a unit type and year replaces the earlier one entirely, so a
 maintainer can copy ``2023/bapas.toml`` into a directory, change it, and run it with
-``--catalog DIR`` without touching the installed package.
+``--catalog DIR`` without touching the installed package. A file that says ``extends = true``
+(an *extension*: a unit's own extra indicators, say) is added to the catalogue in force instead,
+and takes its policy and bands.
 """
 
 from __future__ import annotations
@@ -120,6 +122,13 @@ def collect_catalogue_set(
         layer_scores: list[ScoreCatalogue] = []
         loaded = list(_load_layer(layer, functions, diagnostics, partial, layer_scores))
         for key, catalogue in _merge(loaded, diagnostics).items():
+            if catalogue.extends:
+                if key not in catalogues:
+                    diagnostics.append(_nothing_to_extend(catalogue))
+                    continue
+                catalogues[key] = _merge_two(catalogues[key], catalogue, diagnostics)
+                origins[key] = f"{origins[key]} + {layer.origin}"
+                continue
             if key in origins:
                 replaced[key] = (*replaced.get(key, ()), origins[key])
             catalogues[key] = catalogue
@@ -175,9 +184,21 @@ def _load_layer(
             partial.append(result.partial)
 
 
+def _nothing_to_extend(extension: Catalogue) -> Diagnostic:
+    return Diagnostic(
+        "KR221",
+        f"extends = true, but there is no {extension.unit_type} {extension.year} catalogue to "
+        "extend",
+        extension.where("extends"),
+        "an extension adds to an installed catalogue or one from an earlier --catalog "
+        "directory; check unit_type and year, or remove extends = true",
+    )
+
+
 def _merge(loaded: list[Catalogue], diagnostics: list[Diagnostic]) -> dict[Key, Catalogue]:
+    """Merge the files of one layer; a full catalogue comes before the extensions of its key."""
     merged: dict[Key, Catalogue] = {}
-    for catalogue in loaded:
+    for catalogue in sorted(loaded, key=lambda c: c.extends):
         first = merged.get(catalogue.key)
         merged[catalogue.key] = (
             catalogue if first is None else _merge_two(first, catalogue, diagnostics)
@@ -186,8 +207,11 @@ def _merge(loaded: list[Catalogue], diagnostics: list[Diagnostic]) -> dict[Key, 
 
 
 def _merge_two(first: Catalogue, second: Catalogue, diagnostics: list[Diagnostic]) -> Catalogue:
-    """Merge a split catalogue: same policy, disjoint sasaran and indicator ids."""
-    if _policy_signature(first) != _policy_signature(second):
+    """Merge a split catalogue (same policy) or an extension into its base: disjoint ids.
+
+    The result is an extension only when ``first`` is one (two extensions of one layer).
+    """
+    if not second.extends and _policy_signature(first) != _policy_signature(second):
         diagnostics.append(
             Diagnostic(
                 "KR207",

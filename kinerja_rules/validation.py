@@ -65,8 +65,13 @@ def validate(
     manager = create_plugin_manager(entry_points, plugins)
     functions = collect_functions(manager)
     diagnostics: list[Diagnostic] = []
+    given: set[str] | None = None
     if paths:
-        layers = [Layer("validate", tuple(_expand(paths, diagnostics)))]
+        files = tuple(_expand(paths, diagnostics))
+        given = {str(file) for file in files}
+        # The installed catalogues come first, as when the files run: an extension
+        # (extends = true) is checked together with the catalogue it extends.
+        layers = [*plugin_layers(manager), Layer("validate", files)]
     else:
         layers = plugin_layers(manager)
         for directory in catalog_dirs:
@@ -75,19 +80,27 @@ def validate(
             except KinerjaError as error:
                 diagnostics.extend(error.diagnostics)
     partial: list = []
-    catalogues, loading = collect_catalogue_set(layers, functions, partial)
-    diagnostics += loading
+    catalogue_set, loading = collect_catalogue_set(layers, functions, partial)
+    catalogues = [*catalogue_set]
+    if given is not None:  # report on the given files only, not on the installed base
+        catalogues = [c for c in catalogues if given.intersection(c.files)]
+        partial = [c for c in partial if given.intersection(c.files)]
+    found = list(loading)
     rule = not_applicable_rule(manager)
     # Files with errors still get their other indicators checked: one pass shows everything.
     for catalogue in [*catalogues, *partial]:
-        diagnostics += check(catalogue, rule)
-        diagnostics += _plugin_checks(manager, catalogue)
-        diagnostics += check_examples(catalogue, rule)
+        found += check(catalogue, rule)
+        found += _plugin_checks(manager, catalogue)
+        found += check_examples(catalogue, rule)
         if invariants is not None:
-            diagnostics += check_invariants(catalogue, rule, invariants)
-    files = sum(len(layer.sources) for layer in layers)
-    ordered = sorted(set(diagnostics), key=_position)
-    return ValidationResult(tuple(ordered), files, len(catalogues), invariants)
+            found += check_invariants(catalogue, rule, invariants)
+    if given is not None:
+        found = [d for d in found if d.location.file in given]
+        files_checked = len(given)
+    else:
+        files_checked = sum(len(layer.sources) for layer in layers)
+    ordered = sorted(set(diagnostics + found), key=_position)
+    return ValidationResult(tuple(ordered), files_checked, len(catalogues), invariants)
 
 
 def _expand(paths: Sequence[str | os.PathLike[str]], diagnostics: list[Diagnostic]) -> list[Path]:
