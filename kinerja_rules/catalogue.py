@@ -204,6 +204,10 @@ INDICATOR_FIELDS: dict[str, Field] = {
         domain=QUANTITY,
         table=RANGE_FIELDS,
     ),
+    "above_100": Field(
+        ("boolean",),
+        doc="true: a % that can exceed 100 (an occupancy rate), so a target above 100 is meant",
+    ),
     "capaian": Field(("string",), doc="this indicator's capaian rule: " + CAPAIAN_RULE_DOC),
     "capaian_floor": Field(
         ("number",), doc="lowest capaian counted (overrides the policy)", domain=QUANTITY
@@ -625,6 +629,7 @@ class _Builder:
             invariants=invariants,
             assumptions=assumptions,
             locations=self.locations(path, table),
+            above_100=table.get("above_100") is True,
             definition=table.get("definition", ""),
             data_source=table.get("data_source", ""),
             note=table.get("note", ""),

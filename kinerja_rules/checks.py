@@ -63,14 +63,16 @@ def _year_and_directory(catalogue: Catalogue) -> Iterator[Diagnostic]:
 
 def _percent_target(indicator: Indicator) -> Iterator[Diagnostic]:
     """A percentage target above 100 is almost always a slip (800 for 80, or a count)."""
-    if indicator.is_percentage and indicator.target is not None and indicator.target.upper > 100:
+    if indicator.above_100 or not indicator.is_percentage or indicator.target is None:
+        return
+    if indicator.target.upper > 100:
         yield warning(
             "KR214",
             f"indicator '{indicator.id}': a % target of "
             f"{format_decimal(indicator.target.upper)} is above 100",
             indicator.where("target"),
-            "check the PK; a share is at most 100% (an occupancy rate may exceed it: then keep "
-            "it, and the warning tells reviewers it is meant)",
+            "check the PK; a share is at most 100% (an occupancy rate may exceed it: then "
+            "declare above_100 = true on the indicator)",
         )
 
 

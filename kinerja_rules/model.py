@@ -172,6 +172,8 @@ class Indicator:
     assumptions: tuple[Formula, ...] = ()
     #: Where each key was written: "formula", "target", "renstra.2023", "inputs.A", …
     locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
+    #: A percentage that can exceed 100 (occupancy): a target above 100 is meant.
+    above_100: bool = False
     #: Words for readers (the manual), never used in a computation.
     definition: str = ""
     data_source: str = ""
