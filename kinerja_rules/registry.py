@@ -247,12 +247,14 @@ def _merge_two(first: Catalogue, second: Catalogue, diagnostics: list[Diagnostic
                     "ids must be unique across the files of one unit type and year",
                 )
             )
+    sasaran = first.sasaran + tuple(s for s in second.sasaran if s.id not in sasaran_ids)
+    order = {item.id: index for index, item in enumerate(sasaran)}
+    added = tuple(i for i in second.indicators if i.id not in indicator_ids)
+    # Tables list indicators under their sasaran: an added SK1 indicator comes after the SK1
+    # indicators already there, not after SK2's (a stable sort keeps each file's order).
+    indicators = sorted(first.indicators + added, key=lambda i: order.get(i.sasaran, len(order)))
     return attrs.evolve(
-        first,
-        sasaran=first.sasaran + tuple(s for s in second.sasaran if s.id not in sasaran_ids),
-        indicators=first.indicators
-        + tuple(i for i in second.indicators if i.id not in indicator_ids),
-        files=first.files + second.files,
+        first, sasaran=sasaran, indicators=tuple(indicators), files=first.files + second.files
     )
 
 

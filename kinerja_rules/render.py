@@ -39,6 +39,7 @@ _HEADERS = {
         "sasaran_title": "Capaian Sasaran",
         "sasaran": ["No", "Sasaran", "Jumlah Indikator", "Terukur", "Capaian", "Keterangan"],
         "overall": "Nilai rata-rata seluruh indikator terukur",
+        "overall_sasaran": "Nilai rata-rata tertimbang seluruh sasaran terukur",
         "anggaran": ["Pagu Anggaran (Rp)", "Realisasi Anggaran (Rp)", "% Anggaran"],
         "none": "tidak dapat diukur",
         "catalogue": "Katalog",
@@ -58,6 +59,7 @@ _HEADERS = {
         "sasaran_title": "Goals",
         "sasaran": ["No", "Goal", "Indicators", "Measured", "Achievement", "Status"],
         "overall": "Mean of all measured indicators",
+        "overall_sasaran": "Weighted mean of all measured sasaran",
         "anggaran": ["Budget (Rp)", "Budget realised (Rp)", "% budget"],
         "none": "not measurable",
         "catalogue": "Catalogue",
@@ -141,9 +143,14 @@ def to_table(report: Report, fmt: str = "table", lang: str = "id") -> str:
         "",
         tabulate(sasaran_rows, words["sasaran"], tablefmt=tablefmt, maxcolwidths=sasaran_widths),
         "",
-        f"{words['overall']}: {_percent(report.overall, lang, words)}",
+        f"{words[_overall_label(report)]}: {_percent(report.overall, lang, words)}",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _overall_label(report: Report) -> str:
+    """Say over what the overall figure is taken: indicators, or sasaran (policy ``overall``)."""
+    return "overall_sasaran" if report.catalogue.policy.overall == "sasaran" else "overall"
 
 
 def explain(result: IndicatorResult, lang: str = "id") -> str:

@@ -61,7 +61,10 @@ def test_an_extension_adds_to_the_installed_catalogue_and_takes_its_policy(tmp_p
     catalogue = engine.catalogues.get("lpka", 2024)
     installed = Engine.create(entry_points=False).catalogues.get("lpka", 2024)
     ids = [i.id for i in catalogue.indicators]
-    assert ids == [i.id for i in installed.indicators] + ["anak_skrining_tb"]
+    # Listed under its sasaran: after the installed SK1 indicators, before those of SK2.
+    sk1 = [i.id for i in installed.indicators if i.sasaran == "SK1"]
+    rest = [i.id for i in installed.indicators if i.sasaran != "SK1"]
+    assert ids == sk1 + ["anak_skrining_tb"] + rest
     assert catalogue.policy == installed.policy and catalogue.policy.decimals == 0
     assert catalogue.title == installed.title
     assert engine.catalogues.origins[("lpka", 2024)].endswith(f"--catalog {tmp_path / 'katalog'}")

@@ -410,7 +410,7 @@ def test_warnings_for_the_commonest_catalogue_slips(capsys, tmp_path):
     code, out, _ = run(capsys, str(path), "--no-invariants", "--format", "json")
     assert "KR215" not in {d["code"] for d in json.loads(out)}
     # An occupancy rate above 100 that is meant: above_100 = true silences KR214.
-    meant = floored.replace('target = 800\n', 'target = 800\nabove_100 = true\n', 1)
+    meant = floored.replace("target = 800\n", "target = 800\nabove_100 = true\n", 1)
     assert meant != floored
     path.write_text(meant, encoding="utf-8")
     code, out, _ = run(capsys, str(path), "--no-invariants", "--format", "json")
