@@ -262,7 +262,7 @@ def _diff(engine: Engine, args: argparse.Namespace) -> int:
 
 def _roll(engine: Engine, args: argparse.Namespace) -> int:
     catalogue = load_catalogue(args.catalogue, engine.functions)
-    result = roll(args.catalogue, catalogue, args.to, engine.not_applicable)
+    result = roll(args.catalogue, catalogue, args.to, engine.not_applicable, engine.functions)
     if args.output:
         write_atomically(args.output, result.text)
     else:

@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
 import attrs
 
-from .catalogue import parse_quantity
+from .catalogue import build_catalogue, parse_quantity
 from .data import DataEntry
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic, KinerjaError, Severity
 from .evaluation import NotApplicableRule, evaluate_indicator
 from .formatting import format_decimal
+from .formula import FormulaFunction
 from .model import Catalogue, Indicator
-from .sources import read_bytes
+from .sources import parse_document, read_bytes
 
 
 @attrs.frozen
@@ -47,8 +49,12 @@ def roll(
     catalogue: Catalogue,
     to_year: int,
     not_applicable: NotApplicableRule,
+    functions: Mapping[str, FormulaFunction],
 ) -> RollResult:
-    """Roll the catalogue file at ``path`` (already loaded as ``catalogue``) to ``to_year``."""
+    """Roll the catalogue file at ``path`` (already loaded as ``catalogue``) to ``to_year``.
+
+    The rolled text is loaded again before it is returned; it is never one that does not load.
+    """
     import tomlkit  # a dependency; imported here so other commands start without it
 
     text = read_bytes(path).decode("utf-8-sig")
@@ -90,12 +96,30 @@ def roll(
             )
             new_target = indicator.target
         else:
-            table["target"] = planned
+            # A copy: tomlkit moves the old target's comment onto the value assigned, which
+            # must not be the Renstra table's own item (its comment would land inside { }).
+            table["target"] = tomlkit.parse(f"v = {planned.as_string()}")["v"]
             from_renstra.append(indicator.id)
             new_target = parse_quantity(planned.unwrap())[0]
         updated = attrs.evolve(indicator, target=new_target)
         recomputed += _recompute_examples(tomlkit, table, rolled, updated, not_applicable)
-    return RollResult(tomlkit.dumps(doc), tuple(from_renstra), tuple(unresolved), recomputed)
+    text = tomlkit.dumps(doc)
+    _check_loads(text, f"{path} rolled to {to_year}", functions)
+    return RollResult(text, tuple(from_renstra), tuple(unresolved), recomputed)
+
+
+def _check_loads(text: str, name: str, functions: Mapping[str, FormulaFunction]) -> None:
+    """Refuse to hand back a rolled file that does not load: nothing broken is ever written."""
+    try:
+        document = parse_document(text.encode("utf-8"), name)
+        errors = [d for d in build_catalogue(document, name, functions).diagnostics if d.is_error]
+    except KinerjaError as error:
+        errors = list(error.diagnostics)
+    if errors:
+        note = "kinerja-rules roll made this file: please report it as a bug, with the catalogue"
+        raise KinerjaError(
+            [attrs.evolve(d, hint=f"{d.hint}; {note}" if d.hint else note) for d in errors]
+        )
 
 
 def _recompute_examples(
