@@ -428,3 +428,13 @@ def test_a_catalogue_whose_year_contradicts_its_directory(capsys, tmp_path):
     assert code == 0
     [found] = [d for d in json.loads(out) if d["code"] == "KR219"]
     assert found["field"] == "year" and "directory 2025 but says year = 2024" in found["message"]
+
+
+def test_a_misspelt_key_in_the_only_indicator_is_one_diagnostic(capsys, tmp_path):
+    # The indicator does not load, so its sasaran has none: that is not a second problem.
+    text = HEADER.format(unit_type="uji") + indicator("uji").replace("formula =", "fomula =")
+    path = tmp_path / "uji.toml"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, str(path), "--no-invariants", "--format", "json")
+    assert code == 1
+    assert [d["code"] for d in json.loads(out)] == ["KR201"]
