@@ -239,6 +239,7 @@ def _with_capaian(
     cap = indicator.capaian_cap if indicator.capaian_cap is not None else policy.capaian_cap
     capped = cap is not None and exact > cap
     floored = floor is not None and exact < floor
+    unbounded = exact if capped or floored else None
     if capped:
         exact = cap
     elif floored:
@@ -251,6 +252,7 @@ def _with_capaian(
         capaian=capaian,
         capped=capped,
         floored=floored,
+        unbounded=unbounded,
         capaian_branch=branch,
         target=target,
     )

@@ -153,20 +153,25 @@ def _overall_label(report: Report) -> str:
     return "overall_sasaran" if report.catalogue.policy.overall == "sasaran" else "overall"
 
 
+_DEFAULT_CATEGORIES = frozenset(band.name for band in DEFAULT_STATUS_BANDS)
+
+
 def explain(result: IndicatorResult, lang: str = "id") -> str:
     """One indicator's derivation, as ``kinerja-rules explain`` prints it."""
     indicator = result.indicator
     lines = [f"{indicator.id}: {indicator.name}"]
+    places = result.derivation.decimals + 4
     for spec in indicator.inputs:
         value = result.derivation.inputs.get(spec.name)
-        shown = f" = {format_decimal(value, lang)}" if value is not None else ""
+        # A composite's input is another indicator's exact result: cut it, as capaian lines do.
+        shown = f" = {short_exact(value, places, lang)}" if value is not None else ""
         lines.append(f"  {spec.name}{shown}: {spec.description}")
     lines.append(f"  Target: {format_target(result.target, indicator.unit, lang)}")
     lines += [f"  {line}" for line in result.derivation.lines(lang)]
-    lines.append(
-        f"  Status: {result.status.label(lang)}"
-        + (f" — {result.na_reason}" if result.na_reason else "")
-    )
+    status = result.status.label(lang)
+    if result.category is not None and result.category not in _DEFAULT_CATEGORIES:
+        status = f"{result.category} ({status})"  # the catalogue's band, as the tables show it
+    lines.append(f"  Status: {status}" + (f" — {result.na_reason}" if result.na_reason else ""))
     return "\n".join(lines) + "\n"
 
 

@@ -56,6 +56,8 @@ class Derivation:
     capaian: Figure | None = None
     capped: bool = False
     floored: bool = False
+    #: The capaian the rule gave before the floor or the cap replaced it (−22,22 → 0).
+    unbounded: Decimal | None = None
     #: Which way the capaian rule went: "above"/"below"/"inside" a range target, "zero_met" /
     #: "zero_missed" against a target of 0, or None (the rule applied as written).
     capaian_branch: str | None = None
@@ -73,7 +75,11 @@ class Derivation:
         """``629 / 1277 × 100%`` (None when the realisasi was not computed from inputs)."""
         if self.source not in ("formula", "not_applicable") or not self.inputs:
             return None
-        return render(self.formula, self.inputs, percent=self.percent, lang=lang)
+        places = self.decimals + 4  # a composite's inputs are exact results: cut them
+        values = {name: short_exact(value, places, lang) for name, value in self.inputs.items()}
+        return render(
+            self.formula, values, percent=self.percent, lang=lang, branches_for=self.inputs
+        )
 
     def capaian_expression(self, lang: str = "id") -> str | None:
         """``realisasi / target × 100%``"""
@@ -106,6 +112,16 @@ class Derivation:
         if self.capaian is not None:
             shown = format_percent(self.capaian.shown, lang)
             label = "Capaian" if lang == "id" else "Achievement"
+            if self.unbounded is not None:
+                # The rule's own figure, then the bound that replaced it: −22,22% → 0,00%.
+                rule = short_exact(self.unbounded, self.decimals + 2, lang) + "%"
+                bound = {
+                    ("id", True): "dibatasi batas atas capaian",
+                    ("id", False): "dibatasi batas bawah capaian",
+                    ("en", True): "capped",
+                    ("en", False): "floored",
+                }[("id" if lang == "id" else "en", self.capped)]
+                shown = f"{rule} → {shown} ({bound})"
             if self.capaian_formula is not None:
                 expression = self.capaian_expression(lang)
                 line = f"{label}: {expression} = {self.capaian_substituted(lang)} = {shown}"
@@ -114,10 +130,6 @@ class Derivation:
             why = self.branch_text(lang)
             if why:
                 line += f" ({why})"
-            if self.capped:
-                line += " (dibatasi batas atas capaian)" if lang == "id" else " (capped)"
-            if self.floored:
-                line += " (dibatasi batas bawah capaian)" if lang == "id" else " (floored)"
             out.append(line)
         return out
 

@@ -106,3 +106,20 @@ def test_bapas_with_the_litmas_extension(engine):
     assert _sasaran(report, "SK1").capaian.exact == pytest.approx(sk1)
     ids = [r.indicator.id for r in report.indicators]
     assert ids.index("klien_melanggar_syarat") < ids.index("dokumen_rencana_kerja")
+
+
+def test_explain_shows_the_floored_figure_the_band_and_cut_composite_inputs(capsys):
+    from kinerja_rules.cli import main
+
+    data = str(TUTORIAL / "data" / "2024" / "lapas-contoh-a.toml")
+    catalog = ["--catalog", str(TUTORIAL / "katalog")]
+    assert main(["explain", "tingkat_hunian", data, *catalog]) == 0
+    text = capsys.readouterr()[0]
+    # (2 × 180 − 400) / 180 × 100 = −22,2222…, replaced by the floor 0
+    assert "= -22,2222…% → 0,00% (dibatasi batas bawah capaian)" in text
+    assert "Status: merah (tidak tercapai)" in text
+    assert main(["explain", "indeks_pembinaan", data, *catalog]) == 0
+    text = capsys.readouterr()[0]
+    # K is pembinaan's exact capaian 92 / 90 × 100 = 102,2222…, cut at 2 + 4 places
+    assert "  K = 102,222222…: capaian pembinaan_kepribadian" in text
+    assert "(102,222222… + 100 + 75) / 3 = 92,41 Indeks" in text
