@@ -17,6 +17,7 @@ from . import __version__
 from .budget.render import render_budget
 from .budget.report import evaluate_budget_file
 from .catalogue import load_catalogue
+from .data import load_data
 from .diagnostics import KinerjaError, PluginError
 from .diff import diff, render_diff, with_effects
 from .engine import Engine
@@ -24,6 +25,7 @@ from .formatting import LANGS
 from .json_schema import SCHEMAS
 from .manual import FORMATS as MANUAL_FORMATS
 from .manual import manual
+from .registry import CatalogueSet
 from .render import FORMATS, explain, render
 from .roll import roll, write_atomically
 from .validation import FORMATS as VALIDATE_FORMATS
@@ -254,7 +256,10 @@ def _diff(engine: Engine, args: argparse.Namespace) -> int:
     new = load_catalogue(args.new, engine.functions)
     found = diff(old, new)
     if args.data:
-        data = engine.load_data(args.data)
+        # The data is checked against the two catalogues compared, not the installed ones: it
+        # is usually the old year's data, run through next year's catalogue to see what moves.
+        given = CatalogueSet({new.key: new, old.key: old}, {}, {})
+        data = load_data(args.data, given)
         found = with_effects(found, old, new, data, engine.not_applicable)
     sys.stdout.write(render_diff(found, args.format))
     return 0

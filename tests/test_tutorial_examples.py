@@ -123,3 +123,26 @@ def test_explain_shows_the_floored_figure_the_band_and_cut_composite_inputs(caps
     # K is pembinaan's exact capaian 92 / 90 × 100 = 102,2222…, cut at 2 + 4 places
     assert "  K = 102,222222…: capaian pembinaan_kepribadian" in text
     assert "(102,222222… + 100 + 75) / 3 = 92,41 Indeks" in text
+
+
+def test_next_years_roll_and_its_effect_on_this_years_data(capsys, tmp_path):
+    """The tutorial's last step: roll to 2025, then diff with --data for a catalogue that is
+    not installed (the data is checked against the two catalogues compared)."""
+    import json
+
+    from kinerja_rules.cli import main
+
+    source = TUTORIAL / "katalog" / "2024" / "lapas.toml"
+    rolled = tmp_path / "2025" / "lapas.toml"
+    rolled.parent.mkdir()
+    assert main(["roll", str(source), "--to", "2025", "-o", str(rolled)]) == 0
+    capsys.readouterr()
+    data = TUTORIAL / "data" / "2024" / "lapas-contoh-a.toml"
+    args = ["diff", str(source), str(rolled), "--data", str(data), "--format", "json"]
+    assert main(args) == 0
+    found = json.loads(capsys.readouterr()[0])
+    effects = {e["what"]: (e["old"], e["new"]) for e in found["effects"]}
+    # 92% was above 80–90 (92 / 90 = 102,22%) and is inside 85–95 in 2025: 100%.
+    assert effects["indicator pembinaan_kepribadian"] == ("102.22", "100.00")
+    # 13 days was inside 10–14 and is above 8–12 in 2025: (2 × 12 − 13) / 12 = 91,67%.
+    assert effects["indicator waktu_usulan_integrasi"] == ("100.00", "91.67")
