@@ -18,6 +18,7 @@ from decimal import Decimal
 import attrs
 
 from .decimals import SCORE
+from .formatting import format_decimal
 from .schema import Field
 
 BAND_FIELDS: dict[str, Field] = {
@@ -57,6 +58,17 @@ class Band:
             self.upper is not None
             and (value > self.upper or (value == self.upper and not self.upper_inclusive))
         )
+
+
+def describe(band: Band, unit: str = "%") -> str:
+    """The band's interval as people write it: ``70% ≤ x < 100%``, ``100% ≤ x``."""
+    parts = []
+    if band.lower is not None:
+        parts.append(f"{format_decimal(band.lower)}{unit} {'≤' if band.lower_inclusive else '<'}")
+    parts.append("x")
+    if band.upper is not None:
+        parts.append(f"{'≤' if band.upper_inclusive else '<'} {format_decimal(band.upper)}{unit}")
+    return " ".join(parts)
 
 
 def band_from_table(table: dict) -> Band:

@@ -13,6 +13,7 @@ import html
 
 import attrs
 
+from .bands import describe
 from .catalogue import CAPAIAN_RULES
 from .derivation import render
 from .formatting import format_decimal
@@ -52,9 +53,48 @@ def manual(catalogue: Catalogue, fmt: str = "markdown") -> str:
     sections = entries(catalogue)
     heading = f"Manual Indikator Kinerja: {catalogue.title}"
     byline = f"Tahun {catalogue.year}; katalog: {', '.join(catalogue.files)}."
+    rules = general_rules(catalogue)
     if fmt == "html":
-        return _html(heading, byline, sections)
-    return _markdown(heading, byline, sections)
+        return _html(heading, byline, rules, sections)
+    return _markdown(heading, byline, rules, sections)
+
+
+def general_rules(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:
+    """What holds for every indicator: rounding, categories and how figures roll up."""
+    policy = catalogue.policy
+    rounding = {
+        "half_up": "setengah ke atas, seperti ROUND di Excel",
+        "half_even": "setengah ke genap",
+        "down": "dipotong",
+        "up": "ke atas",
+    }[policy.rounding]
+    bands = "; ".join(
+        f"{band.name}: {describe(band)}"
+        + (
+            " (tercapai)"
+            if band.achieved
+            else " (tidak tercapai)"
+            if band.achieved is False
+            else ""
+        )
+        for band in catalogue.bands
+    )
+    roll_up = "rata-rata tertimbang capaian indikator yang terukur (bobot indikator"
+    roll_up += ", bawaan 1); indikator yang tidak dapat diukur tidak dihitung"
+    if policy.not_applicable == "zero":
+        roll_up = roll_up.replace("tidak dihitung", "dihitung 0")
+    overall = (
+        "rata-rata tertimbang capaian sasaran (bobot sasaran)"
+        if policy.overall == "sasaran"
+        else "rata-rata tertimbang capaian seluruh indikator yang terukur"
+    )
+    return (
+        ("Pembulatan", f"{policy.decimals} desimal, {rounding}; capaian dihitung dari nilai "
+         + ("tepat" if policy.capaian_from == "exact" else "yang ditampilkan")),
+        ("Kategori capaian", bands),
+        ("Capaian sasaran", roll_up),
+        ("Nilai keseluruhan", overall),
+    )  # fmt: skip
 
 
 def entries(catalogue: Catalogue) -> tuple[Section, ...]:
@@ -134,7 +174,9 @@ def _bounds(catalogue: Catalogue, indicator: Indicator) -> list[tuple[str, str]]
     policy = catalogue.policy
     rows = []
     floor = indicator.capaian_floor if indicator.capaian_floor is not None else policy.capaian_floor
-    if floor is not None:
+    # R / T is never negative: a floor matters for lower is better and for a rule of one's own.
+    can_fall = indicator.polarity is Polarity.LOWER or indicator.capaian is not None
+    if floor is not None and (can_fall or indicator.capaian_floor is not None):
         rows.append(("Capaian terendah", f"{format_decimal(floor)}%"))
     cap = indicator.capaian_cap if indicator.capaian_cap is not None else policy.capaian_cap
     if cap is not None:
@@ -151,8 +193,10 @@ def _bounds(catalogue: Catalogue, indicator: Indicator) -> list[tuple[str, str]]
     return rows
 
 
-def _markdown(heading: str, byline: str, sections: tuple[Section, ...]) -> str:
-    lines = [f"# {heading}", "", byline, ""]
+def _markdown(heading: str, byline: str, rules, sections: tuple[Section, ...]) -> str:
+    lines = [f"# {heading}", "", byline, "", "## Ketentuan umum", "", "| | |", "| --- | --- |"]
+    lines += [f"| {label} | {_cell(value)} |" for label, value in rules]
+    lines.append("")
     for section in sections:
         lines += [f"## {section.title}", ""]
         for entry in section.entries:
@@ -189,7 +233,7 @@ ul { margin-top: .2rem; }
 """
 
 
-def _html(heading: str, byline: str, sections: tuple[Section, ...]) -> str:
+def _html(heading: str, byline: str, rules, sections: tuple[Section, ...]) -> str:
     e = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -200,6 +244,10 @@ def _html(heading: str, byline: str, sections: tuple[Section, ...]) -> str:
         "<body>",
         f"<h1>{e(heading)}</h1>",
         f'<p class="byline">{e(byline)}</p>',
+        "<h2>Ketentuan umum</h2>",
+        "<table>",
+        *(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rules),
+        "</table>",
     ]
     for section in sections:
         parts.append(f"<h2>{e(section.title)}</h2>")

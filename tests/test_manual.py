@@ -88,3 +88,20 @@ def test_the_html_manual_says_the_same_and_escapes_what_it_quotes(tmp_path, caps
     assert "<tr><th>Target 2024</th><td>80–90%</td></tr>" in page
     assert "<tr><th>Sumber data</th><td>SDP, akhir bulan</td></tr>" in page
     assert page.count("<h3>") == 2
+
+
+def test_the_manual_states_the_general_rules_once(capsys):
+    lapas = CATALOG.parent / "examples" / "tutorial" / "katalog" / "2024" / "lapas.toml"
+    assert main(["manual", str(lapas)]) == 0
+    text = capsys.readouterr()[0]
+    general = text.split("## Ketentuan umum")[1].split("## SK1")[0]
+    # The file's bands: merah to 70 (exclusive), kuning 70 to 100 (exclusive), hijau from 100.
+    assert (
+        "merah: x < 70% (tidak tercapai); kuning: 70% ≤ x < 100% (tidak tercapai); "
+        "hijau: 100% ≤ x (tercapai)"
+    ) in general
+    assert "| Nilai keseluruhan | rata-rata tertimbang capaian sasaran (bobot sasaran) |" in general
+    # The policy floor is stated where it can act (lower is better), not on R / T indicators.
+    makanan = text.split("### Persentase pemenuhan layanan makanan")[1].split("###")[0]
+    hunian = text.split("### Persentase tingkat hunian")[1].split("###")[0]
+    assert "Capaian terendah" not in makanan and "| Capaian terendah | 0% |" in hunian
