@@ -95,6 +95,12 @@ class Derivation:
         values = {
             name: short_exact(value, places, lang) for name, value in self.capaian_inputs.items()
         }
+        realisasi = self.capaian_inputs.get("R")
+        exponent = realisasi.as_tuple().exponent if realisasi is not None else None
+        if isinstance(exponent, int) and -exponent < self.decimals:
+            # 350 / 500 × 100 is exactly 70,0: written 70,00, as the realisasi column shows it.
+            padded = realisasi.quantize(Decimal(1).scaleb(-self.decimals), context=CONTEXT)
+            values["R"] = format_decimal(padded, lang)
         return render(self.capaian_formula, values, percent=True, lang=lang)
 
     def lines(self, lang: str = "id") -> list[str]:

@@ -89,7 +89,7 @@ def test_the_derivation_names_the_bound_taken(tmp_path):
     report = evaluate(tmp_path, indicator("rentang", "%", '"80-90%"'), {"rentang": "92"})
     text = explain(report.indicator("rentang"))
     assert "Target: 80–90%" in text
-    assert "Capaian: realisasi / target × 100% = 92 / 90 × 100% = 102,22%" in text
+    assert "Capaian: realisasi / target × 100% = 92,00 / 90 × 100% = 102,22%" in text
     assert "(di atas rentang target 80–90: T = batas atas)" in text
     inside = evaluate(tmp_path, indicator("rentang", "%", '"80-90%"'), {"rentang": "85"})
     assert "Capaian: 100,00% (di dalam rentang target 80–90)" in explain(
