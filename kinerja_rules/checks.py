@@ -10,7 +10,7 @@ catalogue or a plugin — saying why the indicator is then not measurable, a per
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import PurePath
 
@@ -22,19 +22,41 @@ from .formula import NotMeasurable, compile_formula
 from .model import Catalogue, Indicator, Target
 
 #: Words in an indicator name that say the measured quantity should fall: "menurunnya
-#: residivis", "tingkat hunian", "jumlah kejadian pelarian", "overkapasitas".
-DECREASING = re.compile(
-    r"\b(menurunnya|penurunan|berkurangnya|tingkat hunian|kejadian|pelanggaran|pelarian|"
-    r"over ?kapasitas)\b",
-    re.IGNORECASE,
+#: residivis", "tingkat hunian", "jumlah kejadian pelarian", "overkapasitas". Plugins add their
+#: own (hook ``kinerja_decreasing_words``).
+DECREASING_WORDS = (
+    "menurunnya",
+    "penurunan",
+    "berkurangnya",
+    "tingkat hunian",
+    "kejadian",
+    "pelanggaran",
+    "pelarian",
+    "over kapasitas",
+    "overkapasitas",
 )
 
 
-def check(catalogue: Catalogue, not_applicable: NotApplicableRule) -> list[Diagnostic]:
-    """Every warning for ``catalogue``, in catalogue order."""
+def decreasing_pattern(extra: Iterable[str] = ()) -> re.Pattern[str]:
+    """One whole-word, case-insensitive pattern for the built-in words and ``extra``."""
+    words = sorted({w.strip().lower() for w in (*DECREASING_WORDS, *extra) if w.strip()}, key=len)
+    alternatives = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in reversed(words))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+DECREASING = decreasing_pattern()
+
+
+def check(
+    catalogue: Catalogue,
+    not_applicable: NotApplicableRule,
+    decreasing: re.Pattern[str] = DECREASING,
+) -> list[Diagnostic]:
+    """Every warning for ``catalogue``, in catalogue order; ``decreasing`` finds the names that
+    say the quantity should fall (:func:`decreasing_pattern`, with the plugins' words)."""
     found: list[Diagnostic] = []
     for indicator in catalogue.indicators:
-        found += _polarity(indicator)
+        found += _polarity(indicator, decreasing)
         found += _renstra(catalogue, indicator)
         found += _unused_inputs(indicator)
         found += _zero_denominators(catalogue, indicator, not_applicable)
@@ -107,8 +129,8 @@ def warning(code: str, message: str, location, hint: str) -> Diagnostic:
     return Diagnostic(code, message, location, hint, Severity.WARNING)
 
 
-def _polarity(indicator: Indicator) -> Iterator[Diagnostic]:
-    match = DECREASING.search(indicator.name)
+def _polarity(indicator: Indicator, decreasing: re.Pattern[str]) -> Iterator[Diagnostic]:
+    match = decreasing.search(indicator.name)
     if match and not indicator.polarity_declared:
         yield warning(
             "KR210",

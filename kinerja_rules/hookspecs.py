@@ -18,8 +18,9 @@ group of any installed distribution::
 
 A plugin implements only the hooks it needs. Catalogues themselves need no plugin: a TOML file in a
 ``--catalog`` directory is enough for a new year or a new unit type. Plugins are for what TOML
-cannot say: where packaged catalogues live, unit-type rules for "cannot be measured", and extra
-formula functions.
+cannot say: where packaged catalogues live, unit-type rules for "cannot be measured", extra
+formula functions, checks of the unit type's own, and the words of its vocabulary that say a
+quantity should fall.
 
 Every hook here has a test of its own in ``tests/test_hooks.py``; a meta-test fails when a hook
 is added without one.
@@ -130,4 +131,19 @@ def kinerja_check_catalogue(catalogue: Catalogue) -> Iterable[Diagnostic] | None
 
     Called once per catalogue, after kinerja-rules' own checks; the results of all plugins are
     reported together, sorted by file and line.
+    """
+
+
+@hookspec
+def kinerja_decreasing_words() -> Iterable[str]:
+    """Return words or phrases that, in an indicator's name, say the quantity should fall.
+
+    :return: words or phrases of the unit type's own vocabulary (``"residivis"``,
+        ``"kelebihan kapasitas"``), matched as whole words, case-insensitively.
+
+    ``validate`` warns (KR210) about an indicator whose name contains one of these, or one of
+    the built-in words ("menurunnya", "penurunan", "berkurangnya", "tingkat hunian",
+    "kejadian", "pelanggaran", "pelarian", "overkapasitas"), and that does not declare its
+    ``polarity``: left at the default, a quantity that should fall is scored as if more were
+    better. The words of every plugin are used together, for every catalogue.
     """

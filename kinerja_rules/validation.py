@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from .checks import check
+from .checks import check, decreasing_pattern
 from .diagnostics import Diagnostic, KinerjaError, Location, PluginError
 from .engine import collect_functions, create_plugin_manager, not_applicable_rule, plugin_layers
 from .registry import Layer, collect_catalogue_set, directory_layer
@@ -87,9 +87,10 @@ def validate(
         partial = [c for c in partial if given.intersection(c.files)]
     found = list(loading)
     rule = not_applicable_rule(manager)
+    decreasing = decreasing_pattern(_decreasing_words(manager))
     # Files with errors still get their other indicators checked: one pass shows everything.
     for catalogue in [*catalogues, *partial]:
-        checks = check(catalogue, rule)
+        checks = check(catalogue, rule, decreasing)
         if any(catalogue is p for p in partial):
             # Some indicators did not load: "sasaran without indicators" would only echo that.
             checks = [d for d in checks if d.code != "KR216"]
@@ -125,6 +126,19 @@ def _expand(paths: Sequence[str | os.PathLike[str]], diagnostics: list[Diagnosti
                 Diagnostic("KR100", "file not found", Location(str(given)), "check the path")
             )
     return files
+
+
+def _decreasing_words(manager) -> list[str]:
+    words = []
+    for impl in manager.hook.kinerja_decreasing_words.get_hookimpls():
+        for word in impl.function() or ():
+            if not isinstance(word, str):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r}: kinerja_decreasing_words returned {word!r}, "
+                    "not a string"
+                )
+            words.append(word)
+    return words
 
 
 def _plugin_checks(manager, catalogue) -> list[Diagnostic]:

@@ -265,3 +265,41 @@ def test_hook_kinerja_check_catalogue(tmp_path):
 
     with pytest.raises(PluginError, match="not a Diagnostic"):
         validate([path], entry_points=False, plugins=[Broken()], invariants=None)
+
+
+def test_hook_kinerja_decreasing_words(tmp_path):
+    from kinerja_rules.validation import validate
+
+    text = RUTAN_CATALOGUE.format(indicator_id="residivis", formula="A / B * 100").replace(
+        'name = "Persentase tahanan yang mendapat layanan"',
+        'name = "Persentase Tahanan Residivis"',
+    )
+    text += '[indicator.not_applicable]\nwhen = "B == 0"\nreason = "tidak ada tahanan"\n'
+    path = write(tmp_path / "rutan.toml", text)
+
+    def kr210(plugins):
+        result = validate([path], entry_points=False, plugins=plugins, invariants=None)
+        return [d for d in result.diagnostics if d.code == "KR210"]
+
+    assert kr210([]) == []  # "residivis" is not a built-in word
+
+    class RutanWords:
+        @hookimpl
+        def kinerja_decreasing_words(self):
+            return ["residivis"]
+
+    [warning] = kr210([RutanWords()])
+    assert "'Residivis'" in warning.message  # matched case-insensitively, as written
+    lines = [n for n, row in enumerate(text.splitlines(), 1) if row.startswith("name = ")]
+    assert warning.location.line == lines[1]  # the indicator's name (lines[0] is the sasaran's)
+    # Declared polarity: the word is then a choice the maintainer made, not a slip.
+    path.write_text(text.replace('unit = "%"', 'unit = "%"\npolarity = "lower"'), "utf-8")
+    assert kr210([RutanWords()]) == []
+
+    class Broken:
+        @hookimpl
+        def kinerja_decreasing_words(self):
+            return [42]
+
+    with pytest.raises(PluginError, match="not a string"):
+        kr210([Broken()])
