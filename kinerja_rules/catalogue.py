@@ -469,6 +469,7 @@ class _Builder:
             files=(self.file,),
             bands=bands,
             extends=extends,
+            source=self.data.get("source", ""),
             locations={key: self.at((key,), value=True) for key in self.data},
         )
 

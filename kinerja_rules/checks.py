@@ -102,6 +102,10 @@ def _unfloored(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnosti
     """(2T − R) / T goes below 0 when R > 2T (occupancy 400% of 180% gives −22,22%)."""
     if indicator.polarity.value != "lower" or indicator.capaian is not None:
         return
+    zero_rule = indicator.zero_target or catalogue.policy.zero_target
+    targets = [indicator.target, *indicator.renstra.values()]
+    if zero_rule is not None and all(t is None or t.upper == 0 for t in targets):
+        return  # target 0 with its declared rule: (2T − R) / T is never used
     unfloored = indicator.capaian_floor is None and catalogue.policy.capaian_floor is None
     if unfloored and catalogue.policy.capaian_lower.text == DEFAULT_CAPAIAN_LOWER:
         yield warning(

@@ -63,6 +63,9 @@ def _taken_branches(formula: Formula, node: ast.expr, values: Mapping[str, Decim
     return Chooser().visit(copy.deepcopy(node))
 
 
+_WORDS_ID = {"and": "dan", "or": "atau", "not": "bukan", "if": "jika", "else": "selain itu"}
+
+
 class _Printer:
     def __init__(
         self,
@@ -73,6 +76,10 @@ class _Printer:
         self.values = values or {}
         self.lang = lang
         self.labels = labels or {}
+
+    def _word(self, word: str) -> str:
+        """Formula words in the report's language: ``B = 0 atau U = 0``."""
+        return _WORDS_ID.get(word, word) if self.lang == "id" else word
 
     def text(self, node: ast.AST, context: int) -> str:
         own, body = self._body(node)
@@ -93,7 +100,7 @@ class _Printer:
             return level, f"{left} {_SYMBOLS[type(node.op)]} {right}"
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.Not):
-                return 4, "not " + self.text(node.operand, 4)
+                return 4, self._word("not") + " " + self.text(node.operand, 4)
             sign = "-" if isinstance(node.op, ast.USub) else "+"
             return 8, sign + self.text(node.operand, 8)
         if isinstance(node, ast.Compare):
@@ -103,13 +110,13 @@ class _Printer:
             return 5, " ".join(parts)
         if isinstance(node, ast.BoolOp):
             level = 3 if isinstance(node.op, ast.And) else 2
-            word = " and " if level == 3 else " or "
+            word = f" {self._word('and' if level == 3 else 'or')} "
             return level, word.join(self.text(value, level + 1) for value in node.values)
         if isinstance(node, ast.IfExp):
             body = self.text(node.body, 2)
             test = self.text(node.test, 2)
             orelse = self.text(node.orelse, 1)
-            return 1, f"{body} if {test} else {orelse}"
+            return 1, f"{body} {self._word('if')} {test} {self._word('else')} {orelse}"
         if isinstance(node, ast.Call):
             args = ", ".join(self.text(arg, 0) for arg in node.args)
             return 9, f"{node.func.id}({args})"

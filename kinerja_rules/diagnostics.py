@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "KR219": "catalogue year contradicts its directory",
     "KR220": "an extension declares its own policy or bands",
     "KR221": "an extension with no catalogue to extend",
+    "KR222": "no Renstra value for the year rolled to",
     "KR301": "formula syntax error",
     "KR302": "construct not allowed in a formula",
     "KR303": "unknown name in formula",

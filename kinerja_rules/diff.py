@@ -12,8 +12,10 @@ from decimal import Decimal
 
 import attrs
 
+from .bands import describe
 from .evaluation import NotApplicableRule, evaluate
 from .formatting import format_decimal
+from .formula import Formula
 from .model import Catalogue, Indicator, Target
 from .results import Report
 
@@ -78,15 +80,47 @@ _FIELDS = {
 }
 
 
+def _plain(value) -> str:
+    """A policy or sasaran value as the diff shows it: formulas by their text."""
+    if isinstance(value, Formula):
+        return value.text
+    if isinstance(value, Decimal):
+        return _number(value)
+    return str(value)
+
+
+def _bands(catalogue: Catalogue) -> str:
+    return "; ".join(f"{band.name}: {describe(band)}" for band in catalogue.bands)
+
+
 def diff(old: Catalogue, new: Catalogue) -> CatalogueDiff:
     """Indicators added, removed, and changed field by field."""
     before = {i.id: i for i in old.indicators}
     after = {i.id: i for i in new.indicators}
     changed = [
         Change("(catalogue)", field, str(getattr(old, field)), str(getattr(new, field)))
-        for field in ("year", "title")
+        for field in ("year", "title", "source")
         if getattr(old, field) != getattr(new, field)
     ]
+    # The policy and the sasaran shape every figure: a change there is listed like any other.
+    for field in attrs.fields(type(old.policy)):
+        was, now = _plain(getattr(old.policy, field.name)), _plain(getattr(new.policy, field.name))
+        if was != now:
+            changed.append(Change("(policy)", field.name, was, now))
+    if old.bands != new.bands:
+        changed.append(Change("(catalogue)", "band", _bands(old), _bands(new)))
+    old_sasaran = {s.id: s for s in old.sasaran}
+    for sasaran in new.sasaran:
+        previous = old_sasaran.get(sasaran.id)
+        if previous is None:
+            changed.append(Change(f"sasaran {sasaran.id}", "added", "", sasaran.name))
+            continue
+        for field in ("name", "level", "weight"):
+            was, now = _plain(getattr(previous, field)), _plain(getattr(sasaran, field))
+            if was != now:
+                changed.append(Change(f"sasaran {sasaran.id}", field, was, now))
+    for sasaran_id in old_sasaran.keys() - {s.id for s in new.sasaran}:
+        changed.append(Change(f"sasaran {sasaran_id}", "removed", old_sasaran[sasaran_id].name, ""))
     for indicator_id, indicator in after.items():
         previous = before.get(indicator_id)
         if previous is None:

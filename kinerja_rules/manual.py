@@ -25,7 +25,7 @@ FORMATS = ("markdown", "html")
 _RULE_NAMES = {text: name for name, text in CAPAIAN_RULES.items()}
 _RULE_WORDS = {
     "higher": "realisasi / target × 100%",
-    "lower": "(2 × target − realisasi) / target × 100% (makin kecil makin baik)",
+    "lower": "(2 × target - realisasi) / target × 100% (makin kecil makin baik)",
     "lower_ratio": "target / realisasi × 100% (makin kecil makin baik)",
 }
 
@@ -53,6 +53,8 @@ def manual(catalogue: Catalogue, fmt: str = "markdown") -> str:
     sections = entries(catalogue)
     heading = f"Manual Indikator Kinerja: {catalogue.title}"
     byline = f"Tahun {catalogue.year}; katalog: {', '.join(catalogue.files)}."
+    if catalogue.source:
+        byline += f" Sumber: {catalogue.source}."
     rules = general_rules(catalogue)
     if fmt == "html":
         return _html(heading, byline, rules, sections)
@@ -99,9 +101,11 @@ def general_rules(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:
 
 def entries(catalogue: Catalogue) -> tuple[Section, ...]:
     """What the manual says, independent of how it is written."""
+    weighted = any(s.weight != 1 for s in catalogue.sasaran)
     return tuple(
         Section(
-            f"{sasaran.id}. {sasaran.name}",
+            f"{sasaran.id}. {sasaran.name}"
+            + (f" (bobot {format_decimal(sasaran.weight)})" if weighted else ""),
             tuple(_entry(catalogue, i) for i in catalogue.indicators_of(sasaran.id)),
         )
         for sasaran in catalogue.sasaran
@@ -128,8 +132,18 @@ def _entry(catalogue: Catalogue, indicator: Indicator) -> Entry:
     ]
     if in_words != symbols:
         rows.append(("Rumus dalam kata", in_words))
-    rows.append(("Rumus capaian", _rule(catalogue, indicator)))
-    rows += _bounds(catalogue, indicator)
+    zero = indicator.zero_target or catalogue.policy.zero_target
+    if zero is not None and indicator.target is not None and indicator.target.upper == 0:
+        # Against a target of 0 only the declared rule applies, not R / T nor a floor.
+        met = "realisasi 0" if indicator.polarity is Polarity.LOWER else "realisasi berapa pun"
+        rule = (
+            f"target 0: capaian {format_decimal(zero.met)}% bila {met}, "
+            f"{format_decimal(zero.missed)}% bila tidak"
+        )
+        rows.append(("Rumus capaian", rule))
+    else:
+        rows.append(("Rumus capaian", _rule(catalogue, indicator)))
+        rows += _bounds(catalogue, indicator)
     rows.append((f"Target {catalogue.year}", format_target(indicator.target, indicator.unit, "id")))
     for year, planned in sorted(indicator.renstra.items()):
         rows.append((f"Target Renstra {year}", format_target(planned, indicator.unit, "id")))
@@ -170,7 +184,7 @@ def _rule(catalogue: Catalogue, indicator: Indicator) -> str:
 
 
 def _bounds(catalogue: Catalogue, indicator: Indicator) -> list[tuple[str, str]]:
-    """Floor, cap and the zero-target rule, where the indicator or its policy has one."""
+    """Floor and cap, where the indicator or its policy has one and it can act."""
     policy = catalogue.policy
     rows = []
     floor = indicator.capaian_floor if indicator.capaian_floor is not None else policy.capaian_floor
@@ -181,15 +195,6 @@ def _bounds(catalogue: Catalogue, indicator: Indicator) -> list[tuple[str, str]]
     cap = indicator.capaian_cap if indicator.capaian_cap is not None else policy.capaian_cap
     if cap is not None:
         rows.append(("Capaian tertinggi", f"{format_decimal(cap)}%"))
-    zero = indicator.zero_target or policy.zero_target
-    if zero is not None and indicator.target is not None and indicator.target.value == 0:
-        rows.append(
-            (
-                "Target 0",
-                f"capaian {format_decimal(zero.met)}% bila target terpenuhi, "
-                f"{format_decimal(zero.missed)}% bila tidak",
-            )
-        )
     return rows
 
 

@@ -216,6 +216,8 @@ class Catalogue:
     bands: tuple[Band, ...] = DEFAULT_STATUS_BANDS
     #: An extension: adds to the catalogue in force for its unit type and year (see registry).
     extends: bool = False
+    #: Where the catalogue's figures come from (its ``source``, shown by the manual).
+    source: str = ""
     #: Where each top-level key was written: "year", "extends", …
     locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import enum
 from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal
@@ -109,7 +110,10 @@ class Derivation:
         label = "Realisasi" if lang == "id" else "Realisation"
         if self.realisasi is not None:
             shown = format_quantity(self.realisasi.shown, self.unit, lang)
-            if self.source == "formula":
+            if self.source == "formula" and isinstance(self.formula.tree, ast.Name):
+                # A count taken as it is: "N = 1 Kejadian", not "N = 1 = 1 Kejadian".
+                out.append(f"{label}: {self.realisasi_expression(lang)} = {shown}")
+            elif self.source == "formula":
                 expression = self.realisasi_expression(lang)
                 out.append(f"{label}: {expression} = {self.realisasi_substituted(lang)} = {shown}")
             else:

@@ -67,9 +67,9 @@ def roll(
         if str(from_year) in title
         else f"{title} ({to_year})"
     )
-    note = (
-        f"rolled from {from_year} by kinerja-rules roll: targets from the Renstra {to_year} "
-        "column where it has one"
+    note = (  # the catalogue's own words are Indonesian, as its report
+        f"digulirkan dari {from_year} dengan kinerja-rules roll: target dari kolom Renstra "
+        f"{to_year} bila ada"
     )
     doc["source"] = f"{doc['source']}; {note}" if "source" in doc else note
     rolled = attrs.evolve(catalogue, year=to_year)
@@ -83,7 +83,7 @@ def roll(
         if planned is None:
             unresolved.append(
                 Diagnostic(
-                    "KR208",
+                    "KR222",
                     f"indicator '{indicator.id}' has no Renstra {to_year} value; its {from_year} "
                     "target is kept",
                     indicator.where("target"),

@@ -26,7 +26,27 @@ def test_bapas_2023_to_2024_changes_only_the_year(capsys):
     assert {(c["indicator_id"], c["field"]) for c in found["changed"]} == {
         ("(catalogue)", "year"),
         ("(catalogue)", "title"),
+        ("(catalogue)", "source"),  # roll says it rolled the file
     }
+
+
+def test_policy_sasaran_and_band_changes_are_listed(capsys, tmp_path):
+    lapas = EXAMPLES / "tutorial" / "katalog" / "2024" / "lapas.toml"
+    text = lapas.read_text(encoding="utf-8")
+    sk2_weight = 'weight = 2\n\n[[sasaran]]\nid = "SK3"'
+    changed = (
+        text.replace("decimals = 2\n", "decimals = 1\n", 1)
+        .replace(sk2_weight, sk2_weight.replace("2", "3", 1), 1)
+        .replace("to = 70\n", "to = 60\n", 1)
+    )
+    assert changed.count("decimals = 1") == 1 and "to = 60" in changed
+    new = tmp_path / "lapas.toml"
+    new.write_text(changed, encoding="utf-8")
+    found = run(capsys, lapas, new)
+    changes = {(c["indicator_id"], c["field"]): (c["old"], c["new"]) for c in found["changed"]}
+    assert changes[("(policy)", "decimals")] == ("2", "1")
+    assert changes[("sasaran SK2", "weight")] == ("2", "3")
+    assert changes[("(catalogue)", "band")][1].startswith("merah: x < 60%")
 
 
 def test_lpka_2023_to_2024_targets_and_their_effect(capsys):

@@ -76,8 +76,11 @@ def test_the_manual_states_range_floor_zero_target_definition_and_source(tmp_pat
     assert "batas atas" in hunian and "di dalam rentang 100%" in hunian
     assert "| Capaian terendah | 0% |" in hunian  # the policy's floor
     assert "| Sumber data | SDP, akhir bulan |" in hunian
+    assert "| Rumus capaian | (2 × target - realisasi) / target × 100%" in hunian
     pelarian = text.split("### Jumlah kejadian pelarian")[1]
-    assert "| Target 0 | capaian 100% bila target terpenuhi, 0% bila tidak |" in pelarian
+    # Against a target of 0 only the declared rule applies: no (2T - R) / T, no floor.
+    assert "| Rumus capaian | target 0: capaian 100% bila realisasi 0, 0% bila tidak |" in pelarian
+    assert "Capaian terendah" not in pelarian and "2 × target" not in pelarian
     assert "| Rumus dalam kata | Jumlah kejadian pelarian |" in pelarian  # one input: no brackets
 
 
@@ -105,3 +108,7 @@ def test_the_manual_states_the_general_rules_once(capsys):
     makanan = text.split("### Persentase pemenuhan layanan makanan")[1].split("###")[0]
     hunian = text.split("### Persentase tingkat hunian")[1].split("###")[0]
     assert "Capaian terendah" not in makanan and "| Capaian terendah | 0% |" in hunian
+    # Formula words in Indonesian; the sasaran's weight; the catalogue's source.
+    assert "| Tidak dapat diukur bila | R = 0 atau U = 0 (survei belum dilaksanakan) |" in text
+    assert "## SK2. Meningkatnya kualitas pembinaan" in text and "Narapidana (bobot 2)" in text
+    assert "Sumber: Ilustratif: dibuat untuk tutorial" in text
