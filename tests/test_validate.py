@@ -438,3 +438,28 @@ def test_a_misspelt_key_in_the_only_indicator_is_one_diagnostic(capsys, tmp_path
     code, out, _ = run(capsys, str(path), "--no-invariants", "--format", "json")
     assert code == 1
     assert [d["code"] for d in json.loads(out)] == ["KR201"]
+
+
+def test_no_floor_warning_for_a_zero_target_with_its_rule(capsys, tmp_path):
+    # Target 0 with zero_target declared: (2T - R) / T is never used, so no negative capaian.
+    block = textwrap.dedent(
+        """\
+        [[indicator]]
+        id = "pelarian"
+        sasaran = "S1"
+        level = "IKK"
+        name = "Jumlah kejadian pelarian"
+        unit = "Kejadian"
+        polarity = "lower"
+        formula = "N"
+        target = 0
+        {rule}
+        inputs = {{ N = "Jumlah kejadian pelarian" }}
+        """
+    )
+    path = tmp_path / "uji.toml"
+    for rule, warned in (("", True), ("zero_target = { met = 100, missed = 0 }", False)):
+        path.write_text(HEADER.format(unit_type="uji") + block.format(rule=rule), "utf-8")
+        code, out, _ = run(capsys, str(path), "--no-invariants", "--format", "json")
+        assert code == 0
+        assert ("KR215" in {d["code"] for d in json.loads(out)}) is warned, out
