@@ -39,6 +39,7 @@ from .model import (
     ZeroTarget,
     dependency_cycles,
 )
+from .periods import KEY_DOC, PERIOD_KEY_PATTERN, period_of_key
 from .schema import Field
 from .sources import PathLike, parse_document, read_document
 from .tomlpos import Path, TomlDocument
@@ -84,6 +85,11 @@ ZERO_TARGET_FIELDS: dict[str, Field] = {
         ("number",), required=True, doc="capaian when the target is 0 and missed", domain=QUANTITY
     ),
 }
+#: How periods combine, and what a period not reported does (see consolidation.py, which
+#: implements them; the names live here, with the rest of the format).
+CONSOLIDATIONS = ("sum", "last", "mean", "max")
+MISSING_STRATEGIES = ("skip_if_any", "skip_if_all", "never")
+
 CAPAIAN_RULE_DOC = (
     'a named rule ("higher" R/T, "lower" (2T-R)/T, "lower_ratio" T/R) or a formula over R and T'
 )
@@ -126,6 +132,16 @@ POLICY_FIELDS: dict[str, Field] = {
         ("string",),
         doc="status (band) judged on the exact or the shown capaian",
         choices=("exact", "shown"),
+    ),
+    "consolidation": Field(
+        ("string",),
+        doc="how periods combine (default sum): sum of each input, last period, mean, max",
+        choices=CONSOLIDATIONS,
+    ),
+    "missing_periods": Field(
+        ("string",),
+        doc="a period not reported (default skip_if_any: the figure to date is not measurable)",
+        choices=MISSING_STRATEGIES,
     ),
 }
 
@@ -229,6 +245,24 @@ INDICATOR_FIELDS: dict[str, Field] = {
         ),
         key_pattern=r"\d{4}",
         key_doc="Renstra keys are years, e.g. 2024 = 85",
+    ),
+    "period_targets": Field(
+        ("table",),
+        doc="targets for periods of the year (Rencana Aksi), e.g. { Q1 = 25, Q2 = 50 }",
+        values=Field(
+            ("number", "string", "table"),
+            pattern=QUANTITY_TEXT,
+            domain=QUANTITY,
+            table=RANGE_FIELDS,
+        ),
+        key_pattern=PERIOD_KEY_PATTERN,
+        key_doc=f"period target keys are periods: {KEY_DOC}",
+    ),
+    "consolidation": Field(
+        ("string",), doc="how this indicator's periods combine (overrides)", choices=CONSOLIDATIONS
+    ),
+    "missing_periods": Field(
+        ("string",), doc="a period not reported (overrides)", choices=MISSING_STRATEGIES
     ),
     "anggaran": Field(("integer",), doc="budget the PK attaches, whole Rupiah", domain=RUPIAH),
     "weight": Field(("number",), doc="weight within its sasaran (default 1)", domain=WEIGHT),
@@ -519,6 +553,8 @@ class _Builder:
             capaian_floor=Decimal(floor) if floor is not None else None,
             range_inside=Decimal(table.get("range_inside", 100)),
             zero_target=_zero_target(table.get("zero_target")),
+            consolidation=table.get("consolidation", "sum"),
+            missing_periods=table.get("missing_periods", "skip_if_any"),
         )
 
     def sasaran(self) -> list[Sasaran]:
@@ -579,6 +615,13 @@ class _Builder:
             quantity = self.quantity(path, ("renstra", year), table["renstra"], owner, key=year)
             if quantity is not None:
                 renstra[int(year)] = quantity
+        period_targets = {}
+        for key in table.get("period_targets", {}):
+            where = ("period_targets", key)
+            quantity = self.quantity(path, where, table["period_targets"], owner, key=key)
+            period = period_of_key(key)
+            if quantity is not None and period is not None:
+                period_targets[period] = quantity
         rule = self.applicability(path, table, names, owner)
         capaian = (
             self.capaian_rule((*path, "capaian"), table["capaian"], owner)
@@ -631,6 +674,9 @@ class _Builder:
             assumptions=assumptions,
             locations=self.locations(path, table),
             above_100=table.get("above_100") is True,
+            consolidation=table.get("consolidation"),
+            missing_periods=table.get("missing_periods"),
+            period_targets=period_targets,
             definition=table.get("definition", ""),
             data_source=table.get("data_source", ""),
             note=table.get("note", ""),

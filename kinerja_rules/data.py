@@ -32,6 +32,7 @@ from . import kinds, schema
 from .decimals import INPUT, QUANTITY, RUPIAH, YEAR, NumberProblem
 from .diagnostics import Diagnostic, KinerjaError, Location, closest, raise_if_errors
 from .model import Catalogue
+from .periods import KEY_DOC, Period, period_of_key
 from .registry import CatalogueSet
 from .schema import Field
 from .sources import PathLike, read_document
@@ -70,6 +71,12 @@ class DataEntry:
     location: Location = attrs.field(eq=False)
     #: Budget realised for the indicator (LPKA Tabel II), whole Rupiah.
     realisasi_anggaran: int | None = None
+    #: The same per period of the year (``[indicators.<id>.periods]``), by ``Period``.
+    periods: Mapping[Period, DataEntry] = attrs.field(factory=dict)
+    #: False when the data gives only periods, no annual figure.
+    annual: bool = True
+    #: For an entry consolidated from periods: how ("jumlah Januari–Juni"), for the derivation.
+    origin: str | None = None
 
 
 @attrs.frozen
@@ -126,8 +133,11 @@ def _entry(
     indicator_id: str,
     table: dict,
     diagnostics: list[Diagnostic],
+    path: tuple = (),
 ) -> DataEntry | None:
-    path = ("indicators", indicator_id)
+    """One indicator's entry (``path`` is given for one of its periods, which has no periods)."""
+    in_period = bool(path)
+    path = path or ("indicators", indicator_id)
 
     def report(code: str, message: str, key: str | None, hint: str | None = None) -> None:
         where = (*path, key) if key else path
@@ -151,6 +161,27 @@ def _entry(
             else "see `kinerja-rules plugins` for the catalogues",
         )
         return None
+    periods: dict[Period, DataEntry] = {}
+    if "periods" in table:
+        if in_period or not isinstance(table["periods"], dict):
+            report("KR203", "periods must be a table of periods, each a table", "periods")
+            return None
+        found = _periods(doc, file, catalogue, indicator_id, table["periods"], diagnostics)
+        if found is None:
+            return None
+        periods = found
+        table = {key: value for key, value in table.items() if key != "periods"}
+        if not set(table) - SIDE_KEYS:  # only periods: no annual figure
+            return DataEntry(
+                indicator_id,
+                {},
+                None,
+                None,
+                table.get("note"),
+                schema.locate(doc, file, path),
+                periods=periods,
+                annual=False,
+            )
     note = table.get("note")
     if note is not None and not isinstance(note, str):
         report("KR203", f"note must be a string, found {schema.kind_of(note)}", "note")
@@ -182,7 +213,7 @@ def _entry(
             report("KR203", "not_measured must be a non-empty reason", "not_measured")
             return None
         return DataEntry(
-            indicator_id, {}, None, reason, note, schema.locate(doc, file, path), spent
+            indicator_id, {}, None, reason, note, schema.locate(doc, file, path), spent, periods
         )
     if "realisasi" in table:
         value = table["realisasi"]
@@ -196,7 +227,14 @@ def _entry(
             refuse("realisasi", problem, f"the realisasi of {indicator_id} in {indicator.unit}")
             return None
         return DataEntry(
-            indicator_id, {}, Decimal(value), None, note, schema.locate(doc, file, path), spent
+            indicator_id,
+            {},
+            Decimal(value),
+            None,
+            note,
+            schema.locate(doc, file, path),
+            spent,
+            periods,
         )
     inputs: dict[str, Decimal] = {}
     declared = {spec.name: spec for spec in indicator.data_inputs}
@@ -260,4 +298,48 @@ def _entry(
         return None
     if len(inputs) != len(declared):
         return None
-    return DataEntry(indicator_id, inputs, None, None, note, schema.locate(doc, file, path), spent)
+    return DataEntry(
+        indicator_id, inputs, None, None, note, schema.locate(doc, file, path), spent, periods
+    )
+
+
+def _periods(
+    doc: TomlDocument,
+    file: str,
+    catalogue: Catalogue,
+    indicator_id: str,
+    tables: dict,
+    diagnostics: list[Diagnostic],
+) -> dict[Period, DataEntry] | None:
+    """``[indicators.<id>.periods]``: one entry per month, quarter or semester — one kind."""
+    found: dict[Period, DataEntry] = {}
+    failed = False
+    for key, table in tables.items():
+        where = ("indicators", indicator_id, "periods", key)
+        period = period_of_key(key)
+        problem = None
+        if period is None:
+            problem = ("KR412", f"'{key}' is not a period", f"periods are {KEY_DOC}")
+        elif period in found:
+            problem = ("KR413", f"period '{key}' is given twice", "give each period once")
+        elif found and next(iter(found)).kind != period.kind:
+            first = next(iter(found))
+            problem = (
+                "KR413",
+                f"'{key}' is a {period.kind}, but this indicator's periods are {first.kind}s "
+                f"('{first.key}')",
+                "give one kind of period per indicator: months, or quarters, or semesters",
+            )
+        elif not isinstance(table, dict):
+            problem = ("KR203", f"period '{key}' must be a table such as {{ A = 1, B = 2 }}", None)
+        if problem is not None:
+            code, message, hint = problem
+            diagnostics.append(Diagnostic(code, message, schema.locate(doc, file, where), hint))
+            failed = True
+            continue
+        entry = _entry(doc, file, catalogue, indicator_id, table, diagnostics, where)
+        if entry is None:
+            failed = True
+            continue
+        found[period] = entry
+    return None if failed else dict(sorted(found.items()))

@@ -31,11 +31,14 @@ from typing import Optional
 import attrs
 
 from .bands import classify
+from .consolidation import annual_disagreement, to_date
 from .data import DataEntry, UnitData
 from .data_checks import data_findings
 from .decimals import CONTEXT, round_shown
+from .diagnostics import Diagnostic, Severity
 from .formula import Formula, NotMeasurable
 from .model import Catalogue, Indicator, Polarity, Policy, evaluation_order
+from .periods import YEAR, Period
 from .results import (
     Anggaran,
     Derivation,
@@ -51,19 +54,43 @@ from .rollup import Part, weighted_mean
 NotApplicableRule = Callable[[Catalogue, Indicator, Mapping[str, Decimal]], Optional[str]]
 
 
-def evaluate(catalogue: Catalogue, data: UnitData, not_applicable: NotApplicableRule) -> Report:
+def evaluate(
+    catalogue: Catalogue,
+    data: UnitData,
+    not_applicable: NotApplicableRule,
+    period: Period | None = None,
+) -> Report:
     """Evaluate every indicator of ``catalogue`` for ``data`` and roll the results up.
 
-    Indicators that take other indicators' results as inputs are evaluated after them.
+    With ``period``, every figure is the figure to date — January to the end of that period —
+    consolidated from the data's periods as each indicator declares, against the period's target
+    (or the annual one); without, the year. Indicators that take other indicators' results as
+    inputs are evaluated after them.
     """
     done: dict[str, IndicatorResult] = {}
+    consistency: list[Diagnostic] = []
     for indicator in evaluation_order(catalogue.indicators):
-        entry = data.entries.get(indicator.id)
-        composed = _composed_entry(indicator, entry, done)
+        raw = data.entries.get(indicator.id)
+
+        def realisasi_of(entry: DataEntry, indicator: Indicator = indicator) -> Decimal | None:
+            figure = evaluate_indicator(catalogue, indicator, entry, not_applicable).realisasi
+            return figure.exact if figure is not None else None
+
+        entry = to_date(indicator, catalogue.policy, raw, period or YEAR, realisasi_of)
+        if raw is not None and period is None:
+            disagreement = annual_disagreement(indicator, catalogue.policy, raw, realisasi_of)
+            if disagreement is not None:
+                consistency.append(_disagreement(indicator, raw, disagreement))
+        for_period = _for_period(indicator, period)
+        composed = _composed_entry(for_period, entry, done)
         if isinstance(composed, str):
-            result = _unmeasured(catalogue, indicator, composed)
+            result = _unmeasured(catalogue, for_period, composed)
         else:
-            result = evaluate_indicator(catalogue, indicator, composed, not_applicable)
+            result = evaluate_indicator(catalogue, for_period, composed, not_applicable)
+        if period is not None and raw is not None and period in raw.periods:
+            alone = realisasi_of(raw.periods[period])
+            if alone is not None:
+                result = attrs.evolve(result, period_realisasi=_figure(alone, catalogue.policy))
         done[indicator.id] = _with_anggaran(result, entry)
     results = tuple(done[indicator.id] for indicator in catalogue.indicators)
     policy = catalogue.policy
@@ -86,8 +113,36 @@ def evaluate(catalogue: Catalogue, data: UnitData, not_applicable: NotApplicable
         parts = [Part(s.capaian.exact if s.capaian else None, s.sasaran.weight) for s in sasaran]
     else:
         parts = [_part(r, policy) for r in results]
-    findings = tuple(data_findings(catalogue, data.entries, results))
-    return Report(catalogue, data, results, tuple(sasaran), _roll_up(parts, policy), findings)
+    findings = (*data_findings(catalogue, data.entries, results), *consistency)
+    overall = _roll_up(parts, policy)
+    return Report(catalogue, data, results, tuple(sasaran), overall, findings, period)
+
+
+def _for_period(indicator: Indicator, period: Period | None) -> Indicator:
+    """The indicator with the target that applies to the figure to date of ``period``.
+
+    A target declared for that period (``period_targets``), or for one that ends with it
+    (``Q2`` for June, ``S1`` for ``Q2``), applies; otherwise the annual target is applied to
+    the year-to-date figure.
+    """
+    if period is None or not indicator.period_targets:
+        return indicator
+    exact = indicator.period_targets.get(period)
+    if exact is None:
+        ending = [p for p in indicator.period_targets if p.last == period.last]
+        exact = indicator.period_targets[min(ending)] if ending else None
+    return indicator if exact is None else attrs.evolve(indicator, target=exact)
+
+
+def _disagreement(indicator: Indicator, entry: DataEntry, words: str) -> Diagnostic:
+    return Diagnostic(
+        "KR411",
+        f"indicator '{indicator.id}': the annual figure and its periods disagree: {words}",
+        entry.location,
+        "correct the annual figure or the periods; the annual figure is the one evaluated for "
+        "the year",
+        Severity.WARNING,
+    )
 
 
 def _composed_entry(
@@ -144,7 +199,13 @@ def evaluate_indicator(
 
     def derivation(source: str, realisasi: Figure | None = None) -> Derivation:
         return Derivation(
-            source, indicator.formula, dict(inputs), indicator.unit, policy.decimals, realisasi
+            source,
+            indicator.formula,
+            dict(inputs),
+            indicator.unit,
+            policy.decimals,
+            realisasi,
+            origin=entry.origin if entry is not None else None,
         )
 
     def not_measurable(reason: str, source: str) -> IndicatorResult:

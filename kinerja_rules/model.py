@@ -11,6 +11,7 @@ import attrs
 from .bands import DEFAULT_STATUS_BANDS, Band
 from .diagnostics import Location
 from .formula import Formula
+from .periods import Period
 
 
 class Polarity(str, enum.Enum):
@@ -57,6 +58,9 @@ class Policy:
     range_inside: Decimal = Decimal(100)
     #: Capaian against a target of 0; None: a target of 0 makes capaian not measurable.
     zero_target: ZeroTarget | None = None
+    #: How periods combine (sum, last, mean, max) and what a missing period does.
+    consolidation: str = "sum"
+    missing_periods: str = "skip_if_any"
 
     def capaian_formula(self, polarity: Polarity) -> Formula:
         return self.capaian_higher if polarity is Polarity.HIGHER else self.capaian_lower
@@ -174,6 +178,11 @@ class Indicator:
     locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
     #: A percentage that can exceed 100 (occupancy): a target above 100 is meant.
     above_100: bool = False
+    #: How its periods combine and what a missing period does; None: the policy's.
+    consolidation: str | None = None
+    missing_periods: str | None = None
+    #: Targets for periods of the year (Rencana Aksi: Q1 25, Q2 50, …), by Period.
+    period_targets: Mapping[Period, Target] = attrs.field(factory=dict)
     #: Words for readers (the manual), never used in a computation.
     definition: str = ""
     data_source: str = ""

@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic
 from .formatting import format_decimal, format_percent, format_quantity
 from .formula import Formula
 from .model import Catalogue, Indicator, Sasaran, Target
+from .periods import Period
 
 if TYPE_CHECKING:
     from .data import UnitData
@@ -63,6 +64,8 @@ class Derivation:
     #: "zero_missed" against a target of 0, or None (the rule applied as written).
     capaian_branch: str | None = None
     target: Target | None = None
+    #: For a figure consolidated from periods: how ("jumlah Januari–Juni").
+    origin: str | None = None
 
     @property
     def percent(self) -> bool:
@@ -118,7 +121,9 @@ class Derivation:
                 out.append(f"{label}: {expression} = {self.realisasi_substituted(lang)} = {shown}")
             else:
                 reported = "dilaporkan langsung" if lang == "id" else "reported directly"
-                out.append(f"{label}: {shown} ({reported})")
+                out.append(f"{label}: {shown} ({self.origin or reported})")
+            if self.origin and self.source == "formula":
+                out[-1] += f" ({self.origin})"
         if self.capaian is not None:
             shown = format_percent(self.capaian.shown, lang)
             label = "Capaian" if lang == "id" else "Achievement"
@@ -195,6 +200,8 @@ class IndicatorResult:
     anggaran: Anggaran | None = None
     #: The catalogue's band holding the capaian (None when not measured, or no band holds it).
     category: str | None = None
+    #: Evaluated for a period: the realisasi of that period alone (the main figures are to date).
+    period_realisasi: Figure | None = None
 
     @property
     def measured(self) -> bool:
@@ -220,6 +227,8 @@ class Report:
     overall: Figure | None
     #: Located warnings about the data: a breached assumption, input maximum or invariant.
     findings: tuple[Diagnostic, ...] = ()
+    #: The period evaluated to date (None: the whole year).
+    period: Period | None = None
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
         for result in self.indicators:

@@ -81,7 +81,14 @@ def field_name(path: Path) -> str:
 
 
 def locate(doc: TomlDocument, file: str, path: Path, value: bool = False) -> Location:
-    """The location of ``path`` in ``doc`` (its value when ``value`` is true, else its key)."""
+    """The location of ``path`` in ``doc`` (its value when ``value`` is true, else its key).
+
+    A document read from a spreadsheet locates by sheet and cell (``FILE.xlsx!Data!C7``): it
+    says so by having a ``location_of(file, path, value)`` method of its own.
+    """
+    location_of = getattr(doc, "location_of", None)
+    if location_of is not None:
+        return location_of(file, path, value)
     position = doc.value_position(path) if value else doc.key_position(path)
     if position is None:
         if not path:  # the document itself: point at its start
