@@ -161,27 +161,6 @@ def _entry(
             else "see `kinerja-rules plugins` for the catalogues",
         )
         return None
-    periods: dict[Period, DataEntry] = {}
-    if "periods" in table:
-        if in_period or not isinstance(table["periods"], dict):
-            report("KR203", "periods must be a table of periods, each a table", "periods")
-            return None
-        found = _periods(doc, file, catalogue, indicator_id, table["periods"], diagnostics)
-        if found is None:
-            return None
-        periods = found
-        table = {key: value for key, value in table.items() if key != "periods"}
-        if not set(table) - SIDE_KEYS:  # only periods: no annual figure
-            return DataEntry(
-                indicator_id,
-                {},
-                None,
-                None,
-                table.get("note"),
-                schema.locate(doc, file, path),
-                periods=periods,
-                annual=False,
-            )
     note = table.get("note")
     if note is not None and not isinstance(note, str):
         report("KR203", f"note must be a string, found {schema.kind_of(note)}", "note")
@@ -198,6 +177,28 @@ def _entry(
     if spent is not None and (problem := RUPIAH.check(spent)) is not None:
         refuse("realisasi_anggaran", problem, "the budget realised for this indicator")
         return None
+    periods: dict[Period, DataEntry] = {}
+    if "periods" in table:
+        if in_period or not isinstance(table["periods"], dict):
+            report("KR203", "periods must be a table of periods, each a table", "periods")
+            return None
+        found = _periods(doc, file, catalogue, indicator_id, table["periods"], diagnostics)
+        if found is None:
+            return None
+        periods = found
+        table = {key: value for key, value in table.items() if key != "periods"}
+        if not set(table) - SIDE_KEYS:  # only periods: no annual figure
+            return DataEntry(
+                indicator_id,
+                {},
+                None,
+                None,
+                note,
+                schema.locate(doc, file, path),
+                spent,
+                periods=periods,
+                annual=False,
+            )
     modes = [key for key in ("realisasi", "not_measured") if key in table]
     if len(modes) > 1 or (modes and len(set(table) - SIDE_KEYS) > 1):
         report(

@@ -25,6 +25,7 @@ from .data import UnitData, load_data
 from .diagnostics import KinerjaError, PluginError
 from .formula import FormulaFunction, default_functions
 from .model import Catalogue, Indicator
+from .periods import Period
 from .registry import CatalogueSet, Layer, directory_layer, load_catalogue_set
 from .results import Report
 from .sources import PathLike
@@ -142,12 +143,16 @@ class Engine:
         """Load a unit's realisation data, checked against its catalogue."""
         return load_data(path, self.catalogues)
 
-    def evaluate(self, data: UnitData) -> Report:
-        """Evaluate loaded data; the catalogue is chosen by the data's unit type and year."""
+    def evaluate(self, data: UnitData, period: Period | None = None) -> Report:
+        """Evaluate loaded data; the catalogue is chosen by the data's unit type and year.
+
+        With ``period`` (a :class:`~kinerja_rules.periods.Period` of the data's year), every
+        figure is the figure to date, January to the end of that period.
+        """
         catalogue = self.catalogues.get(data.unit_type, data.year)
         if catalogue is None:
             raise LookupError(f"no catalogue for {data.unit_type} {data.year}")
-        return evaluation.evaluate(catalogue, data, self.not_applicable)
+        return evaluation.evaluate(catalogue, data, self.not_applicable, period)
 
     def evaluate_file(self, path: PathLike) -> Report:
         return self.evaluate(self.load_data(path))

@@ -91,7 +91,8 @@ def evaluate(
             alone = realisasi_of(raw.periods[period])
             if alone is not None:
                 result = attrs.evolve(result, period_realisasi=_figure(alone, catalogue.policy))
-        done[indicator.id] = _with_anggaran(result, entry)
+        # The budget realised is an annual figure: shown for the year, not for a period to date.
+        done[indicator.id] = _with_anggaran(result, raw if period is None else None)
     results = tuple(done[indicator.id] for indicator in catalogue.indicators)
     policy = catalogue.policy
     sasaran = []

@@ -112,8 +112,20 @@ def to_table(report: Report, fmt: str = "table", lang: str = "id") -> str:
             else [None, None, 40, None, None, None, None, None, None, None, 24]
         )
     else:
-        headers = words["indicators"]
+        headers = list(words["indicators"])
     title = words["title"].format(unit=report.data.unit, year=report.data.year)
+    if report.period is not None:
+        # The figures are to date; the period's own realisasi gets a column of its own.
+        label, to_date = report.period.label(lang), report.period.to_date_label(lang)
+        title = f"{title} ({to_date})"
+        headers[4:5] = [f"{headers[4]} {label}", f"{headers[4]} {to_date}"]
+        for row, result in zip(rows, report.indicators):
+            alone = result.period_realisasi
+            row.insert(
+                4, _quantity(alone.shown if alone else None, result.indicator.unit, lang, words)
+            )
+        if widths is not None:
+            widths.insert(4, None)
     catalogue = (
         f"{words['catalogue']}: {report.catalogue.title} ({', '.join(report.catalogue.files)})"
     )
@@ -181,6 +193,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "unit_type": report.data.unit_type,
         "year": report.data.year,
         "catalogue": {"title": report.catalogue.title, "files": list(report.catalogue.files)},
+        "period": report.period.key if report.period is not None else None,
         "indicators": [_indicator_json(r) for r in report.indicators],
         "sasaran": [
             {
@@ -207,6 +220,7 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
         "unit": result.indicator.unit,
         "target": _target_json(result.target),
         "realisasi": _shown(result.realisasi),
+        "period_realisasi": _shown(result.period_realisasi),
         "capaian": _shown(result.capaian),
         "status": result.status.value,
         "category": result.category,
@@ -228,6 +242,7 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
             "capped": derivation.capped,
             "floored": derivation.floored,
             "capaian_branch": derivation.capaian_branch,
+            "origin": derivation.origin,
             "text": derivation.lines("id"),
         },
     }
