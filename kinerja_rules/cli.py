@@ -18,15 +18,17 @@ from .budget.render import render_budget
 from .budget.report import evaluate_budget_file
 from .catalogue import load_catalogue
 from .data import load_data
-from .diagnostics import KinerjaError, PluginError
+from .diagnostics import Diagnostic, KinerjaError, Location, PluginError
 from .diff import diff, render_diff, with_effects
 from .engine import Engine
 from .formatting import LANGS
 from .json_schema import SCHEMAS
 from .manual import FORMATS as MANUAL_FORMATS
 from .manual import manual
+from .periods import YEAR, Period, parse_period
 from .registry import CatalogueSet
 from .render import FORMATS, explain, render
+from .render_periods import by_period, render_by_period
 from .roll import roll, write_atomically
 from .validation import FORMATS as VALIDATE_FORMATS
 from .validation import render as render_validation
@@ -62,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("data", metavar="DATA.toml", help="realisation data of one unit and year")
     evaluate.add_argument(
+        "--period",
+        type=_period,
+        metavar="PERIOD",
+        help="figures to date of a period of the data's year: 2023-06, 2023-Q2, 2023-S1 "
+        "(default: the year)",
+    )
+    evaluate.add_argument(
+        "--by-period",
+        action="store_true",
+        help="one column per period (each to date) and the year, per indicator",
+    )
+    evaluate.add_argument(
         "--strict",
         action="store_true",
         help="exit 1 when the data breaks the catalogue's assume, max or invariants",
@@ -77,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain_cmd.add_argument("indicator", metavar="INDICATOR_ID")
     explain_cmd.add_argument("data", metavar="DATA.toml")
+    explain_cmd.add_argument(
+        "--period", type=_period, metavar="PERIOD", help="to date of a period: 2023-06, 2023-Q2"
+    )
 
     commands.add_parser(
         "plugins", parents=[catalog], help="list the loaded plugins and their catalogues"
@@ -226,7 +243,15 @@ def _run(argv: Sequence[str] | None) -> int:
             report = evaluate_budget_file(args.data, engine.catalogues)
             sys.stdout.write(render_budget(report, args.format, args.lang))
             return 1 if args.strict and report.findings else 0
-        report = engine.evaluate_file(args.data)
+        data = engine.load_data(args.data)
+        period = _period_of(args.period, data)
+        if args.command == "evaluate" and args.by_period:
+            reports = by_period(lambda p: engine.evaluate(data, p), data)
+            for finding in reports[-1][1].findings:
+                print(finding.format(), file=sys.stderr)
+            sys.stdout.write(render_by_period(reports, args.format, args.lang))
+            return 1 if args.strict and reports[-1][1].findings else 0
+        report = engine.evaluate(data, period)
         for finding in report.findings:
             print(finding.format(), file=sys.stderr)
         if args.command == "evaluate":
@@ -263,6 +288,32 @@ def _diff(engine: Engine, args: argparse.Namespace) -> int:
         found = with_effects(found, old, new, data, engine.not_applicable)
     sys.stdout.write(render_diff(found, args.format))
     return 0
+
+
+def _period(text: str) -> tuple[int, Period]:
+    """``--period 2023-06`` → (2023, June), for argparse (a bad one is a usage error)."""
+    try:
+        return parse_period(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _period_of(given: tuple[int, Period] | None, data) -> Period | None:
+    if given is None:
+        return None
+    year, period = given
+    if year != data.year:
+        raise KinerjaError(
+            [
+                Diagnostic(
+                    "KR415",
+                    f"--period is in {year}, but the data is for {data.year}",
+                    Location(data.file, field="year"),
+                    f"ask for a period of {data.year}, e.g. --period {data.year}-06",
+                )
+            ]
+        )
+    return None if period == YEAR else period
 
 
 def _roll(engine: Engine, args: argparse.Namespace) -> int:
