@@ -70,6 +70,7 @@ CODES: dict[str, str] = {
     "KR411": "period figures disagree with the annual figure",
     "KR412": "not a period",
     "KR413": "periods of an indicator given twice or of different kinds",
+    "KR414": "formula cell without a computed value",
     "KR415": "--period outside the data's year",
     "KR601": "sub-rows do not add up to their parent row",
     "KR602": "printed sisa disagrees with pagu - realisasi",

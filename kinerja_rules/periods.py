@@ -37,7 +37,7 @@ LENGTHS = {"month": 1, "quarter": 3, "semester": 6, "year": 12}
 #: triwulan), semesters ``S1``–``S2``.
 KEY_DOC = 'months "01"–"12", quarters "Q1"–"Q4" (or "TW1"–"TW4"), semesters "S1"–"S2"'
 #: The same, as a pattern for the JSON Schema and the catalogue's key checks.
-PERIOD_KEY_PATTERN = r"(?i)\s*(?:0?[1-9]|1[0-2]|(?:Q|TW)\s*[1-4]|S\s*[12])\s*"
+PERIOD_KEY_PATTERN = r"\s*(?:0?[1-9]|1[0-2]|(?:[Qq]|[Tt][Ww])\s*[1-4]|[Ss]\s*[12])\s*"
 _KEY = re.compile(r"(?i)^\s*(?:(0?[1-9]|1[0-2])|(?:Q|TW)\s*([1-4])|S\s*([12]))\s*$")
 _FULL = re.compile(r"^\s*(\d{4})(?:-(.+))?\s*$")
 
