@@ -236,3 +236,17 @@ def test_by_period_columns_are_each_to_date(capsys):
     # s.d. TW I: (44+50+56) / (89+102+115) = 150 / 306 = 49,02%; the year: 629 / 1277 = 49,26%
     assert figures["Q1"]["realisasi"] == 49.02 and figures["Y"]["realisasi"] == 49.26
     assert figures["Q2"]["realisasi"] == 49.28  # 308 / 625, as test_mid_year_sums…
+
+
+def test_a_months_counts_keep_the_catalogues_promises(tmp_path, engine):
+    path = tmp_path / "bapas.toml"
+    path.write_text(
+        'unit = "Bapas Uji"\nunit_type = "bapas"\nyear = 2023\n\n'
+        "[indicators.klien_bekerja.periods]\n01 = { A = 50, B = 100 }\n02 = { A = 55, B = 42 }\n",
+        encoding="utf-8",
+    )
+    report = engine.evaluate(engine.load_data(path), month(2))
+    # February: A = 55 of B = 42 breaks assume A <= B; January does not
+    [finding] = report.findings
+    assert finding.code == "KR408" and finding.location.line == 7
+    assert "A = 55, B = 42" in finding.message
