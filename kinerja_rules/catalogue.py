@@ -264,6 +264,16 @@ INDICATOR_FIELDS: dict[str, Field] = {
     "missing_periods": Field(
         ("string",), doc="a period not reported (overrides)", choices=MISSING_STRATEGIES
     ),
+    "national_standard": Field(
+        ("number", "string"),
+        doc="a national standard to compare the realisasi with, in the indicator's unit (Bab III "
+        "part 4; absent: 'tidak ada standar nasional')",
+        pattern=QUANTITY_TEXT,
+        domain=QUANTITY,
+    ),
+    "national_standard_source": Field(
+        ("string",), doc="where the national standard is set (regulation, SPM, …)"
+    ),
     "anggaran": Field(("integer",), doc="budget the PK attaches, whole Rupiah", domain=RUPIAH),
     "weight": Field(("number",), doc="weight within its sasaran (default 1)", domain=WEIGHT),
     "definition": Field(
@@ -306,6 +316,12 @@ CATALOGUE_FIELDS: dict[str, Field] = {
     ),
     "title": Field(("string",), required=True, doc="a title for people"),
     "source": Field(("string",), doc="where the figures come from"),
+    "renstra_period": Field(
+        ("array",),
+        doc="first and last year of the Renstra, e.g. [2020, 2024]: the columns of Bab III's "
+        "Renstra tables (absent: the years the indicators' renstra give)",
+        values=Field(("integer",), domain=YEAR),
+    ),
     "extends": Field(
         ("boolean",),
         doc="true: this file adds sasaran and indicators to the catalogue of the same unit type "
@@ -504,8 +520,24 @@ class _Builder:
             bands=bands,
             extends=extends,
             source=self.data.get("source", ""),
+            renstra_period=self.renstra_period(),
             locations={key: self.at((key,), value=True) for key in self.data},
         )
+
+    def renstra_period(self) -> tuple[int, int] | None:
+        years = self.data.get("renstra_period")
+        if years is None or "renstra_period" in self.broken:
+            return None
+        if len(years) != 2 or years[0] > years[1]:
+            self.error(
+                "KR204",
+                f"renstra_period must be [first year, last year], found {years}",
+                ("renstra_period",),
+                "e.g. renstra_period = [2020, 2024]",
+                value=True,
+            )
+            return None
+        return (years[0], years[1])
 
     def bands(self):
         """The catalogue's capaian bands (status categories), or the default; None on overlap."""
@@ -674,6 +706,12 @@ class _Builder:
             assumptions=assumptions,
             locations=self.locations(path, table),
             above_100=table.get("above_100") is True,
+            national_standard=(
+                self.quantity(path, ("national_standard",), table, owner)
+                if "national_standard" in table
+                else None
+            ),
+            national_standard_source=table.get("national_standard_source", ""),
             consolidation=table.get("consolidation"),
             missing_periods=table.get("missing_periods"),
             period_targets=period_targets,

@@ -39,7 +39,10 @@ from .sources import PathLike, read_document
 from .tomlpos import TomlDocument
 
 #: Keys an entry may carry besides its inputs, its realisasi or its reason.
-SIDE_KEYS = frozenset({"note", "realisasi_anggaran"})
+SIDE_KEYS = frozenset({"note", "realisasi_anggaran", "causes", "programmes"})
+#: The unit's own words for Bab III, per indicator: why it succeeded or failed, and which
+#: programmes supported it (the report shows a marked placeholder where they are missing).
+NARRATIVE_KEYS = ("causes", "programmes")
 
 ENTRY_FIELD = Field(("table",), doc="the inputs of one indicator, or realisasi, or not_measured")
 
@@ -77,6 +80,8 @@ class DataEntry:
     annual: bool = True
     #: For an entry consolidated from periods: how ("jumlah Januari–Juni"), for the derivation.
     origin: str | None = None
+    #: The unit's narrative for Bab III (``causes``, ``programmes``), as written.
+    narrative: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -118,8 +123,23 @@ def build_data(doc: TomlDocument, file: str, catalogues: CatalogueSet) -> UnitDa
     entries = {}
     for indicator_id, table in data["indicators"].items():
         entry = _entry(doc, file, catalogue, indicator_id, table, diagnostics)
-        if entry is not None:
-            entries[indicator_id] = entry
+        if entry is None:
+            continue
+        narrative = {}
+        for key in NARRATIVE_KEYS:
+            text = table.get(key)
+            if text is not None and (not isinstance(text, str) or not text.strip()):
+                diagnostics.append(
+                    Diagnostic(
+                        "KR203",
+                        f"{key} must be a non-empty text",
+                        schema.locate(doc, file, ("indicators", indicator_id, key), value=True),
+                        f"the unit's own words for Bab III: {key} of {indicator_id}",
+                    )
+                )
+            elif text is not None:
+                narrative[key] = text.strip()
+        entries[indicator_id] = attrs.evolve(entry, narrative=narrative) if narrative else entry
     raise_if_errors(diagnostics)
     return UnitData(
         data["unit"], data["unit_type"], data["year"], entries, file, data.get("source")

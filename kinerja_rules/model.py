@@ -183,6 +183,9 @@ class Indicator:
     missing_periods: str | None = None
     #: Targets for periods of the year (Rencana Aksi: Q1 25, Q2 50, …), by Period.
     period_targets: Mapping[Period, Target] = attrs.field(factory=dict)
+    #: A national standard to compare with (Bab III part 4), and where it is set.
+    national_standard: Target | None = None
+    national_standard_source: str = ""
     #: Words for readers (the manual), never used in a computation.
     definition: str = ""
     data_source: str = ""
@@ -227,6 +230,8 @@ class Catalogue:
     extends: bool = False
     #: Where the catalogue's figures come from (its ``source``, shown by the manual).
     source: str = ""
+    #: First and last year of the Renstra (Bab III's Renstra tables), when declared.
+    renstra_period: tuple[int, int] | None = None
     #: Where each top-level key was written: "year", "extends", …
     locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
 
