@@ -1,0 +1,104 @@
+"""Bab III as a Document: the six parts per indicator, earlier years with their own catalogue,
+the Renstra row, N/A with its reason — figures from the seeds' tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from kinerja_rules.budget.report import evaluate_budget_file
+from kinerja_rules.engine import Engine
+from kinerja_rules.reports.bab3 import PLACEHOLDER, Bab3Input, build_bab3, previous_reports
+from kinerja_rules.reports.document import Heading, Paragraph, Table
+
+from .conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine.create(entry_points=False)
+
+
+def _bab3(engine, unit, budget=True):
+    current = engine.evaluate_file(EXAMPLES / "2023" / f"{unit}.toml")
+    previous = previous_reports(
+        [engine.load_data(EXAMPLES / "2022" / f"{unit}.toml")],
+        engine.catalogues,
+        engine.not_applicable,
+    )
+    report = (
+        evaluate_budget_file(EXAMPLES / "2023" / f"{unit}-anggaran.toml", engine.catalogues)
+        if budget
+        else None
+    )
+    return build_bab3(Bab3Input(current, previous, report), engine.not_applicable)
+
+
+def _table(document, caption):
+    return next(t for t in document.tables() if t.caption == caption)
+
+
+def test_bapas_ikk1_compares_2022_and_the_renstra(engine):
+    document = _bab3(engine, "bapas-lahat")
+    # Bapas Tabel III.4: 2022 target 50%, realisasi 50%, capaian 100%; 2023 60%, 49,26%, 82,09%
+    comparison = _table(document, "Tabel III.4 Perbandingan Capaian Kinerja SK I dan IKK 1")
+    assert comparison.rows[0][1:] == ("50%", "50%", "100%", "60%", "49,26%", "82,09%")
+    assert comparison.header[0][1:4] == ("Tahun 2022",) * 3
+    # Tabel III.5: Renstra 2021 "-" (not yet an indicator), 2022 50%, 2023 60%, 2024 60%
+    renstra = _table(document, "Tabel III.5 Target Jangka Menengah SK I dan IKK 1")
+    assert renstra.header[0] == ("Uraian", "2021", "2022", "2023", "2024")
+    assert renstra.rows[0] == ("Target Renstra", "-", "50%", "60%", "60%")
+    # 49,256… against the 2024 target of 60: 82,09%
+    assert any("target akhir Renstra (2024, 60%): 82,09%" in note for note in renstra.notes)
+
+
+def test_every_indicator_has_its_six_parts(engine):
+    document = _bab3(engine, "lpka-pangkalpinang")
+    headings = [b for b in document.blocks if isinstance(b, Heading)]
+    indicators = [h for h in headings if h.level == 3 and h.text.startswith("IKK")]
+    assert len(indicators) == 20  # LPKA's twenty IKK of 2023
+    parts = [h.text[:2] for h in headings if h.level == 4]
+    assert parts == ["1.", "2.", "3.", "4.", "5.", "6."] * 20
+    # no narrative in the data: every part 5 and 6 is a marked placeholder
+    placeholders = [b for b in document.blocks if isinstance(b, Paragraph) and b.placeholder]
+    assert len(placeholders) == 40 and all(PLACEHOLDER in p.text for p in placeholders)
+
+
+def test_lpka_unmeasurable_indicators_keep_their_reason(engine):
+    document = _bab3(engine, "lpka-pangkalpinang")
+    overview = _table(
+        document, "Tabel III.2 Capaian Sasaran Kinerja dan Indikator Kinerja Tahun 2023"
+    )
+    na = [row for row in overview.rows if row[6].startswith("tidak dapat diukur")]
+    # mental disorder, disability, HIV/TB (all 0/0) and complaints (none received)
+    assert len(na) == 4
+    assert all(row[5] == "—" for row in na)  # never 0%
+    assert all("tidak ada" in row[6] for row in na)
+    assert len(overview.notes) == 4
+
+
+def test_budget_chapter_and_efficiency(engine):
+    document = _bab3(engine, "lpka-pangkalpinang")
+    headings = [b.text for b in document.blocks if isinstance(b, Heading)]
+    assert "B. Realisasi Anggaran" in headings and "C. Capaian Kinerja Anggaran" in headings
+    efficiency = next(t for t in document.tables() if t.title.startswith("Efisiensi"))
+    food = next(
+        r for r in efficiency.rows if r[0].startswith("Persentase pemenuhan layanan makanan")
+    )
+    # LPKA Tabel II: layanan makanan pagu Rp 253.250.000, realised Rp 235.616.545 (93,04%);
+    # capaian 100 / 80 = 125%: 125 − 93,0371… = +31,96 points, efficient
+    assert food[1:] == (
+        "125%",
+        "Rp 253.250.000",
+        "Rp 235.616.545",
+        "93,04%",
+        "+31,96%",
+        "efisien",
+    )
+
+
+def test_without_earlier_years_the_comparison_is_marked(engine):
+    current = engine.evaluate_file(EXAMPLES / "2023" / "bapas-lahat.toml")
+    document = build_bab3(Bab3Input(current), engine.not_applicable)
+    assert not any(t.title.startswith("Perbandingan Capaian Kinerja") for t in document.tables())
+    assert any(isinstance(b, Paragraph) and "--previous" in b.text for b in document.blocks)
+    assert all(isinstance(t, Table) for t in document.tables())
