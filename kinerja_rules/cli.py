@@ -17,7 +17,6 @@ from . import __version__
 from .budget.render import render_budget
 from .budget.report import evaluate_budget_file
 from .catalogue import load_catalogue
-from .data import load_data
 from .diagnostics import Diagnostic, KinerjaError, Location, PluginError
 from .diff import diff, render_diff, with_effects
 from .engine import Engine
@@ -29,7 +28,10 @@ from .periods import YEAR, Period, parse_period
 from .registry import CatalogueSet
 from .render import FORMATS, explain, render
 from .render_periods import by_period, render_by_period
+from .reports.bab3 import Bab3Input, build_bab3, previous_reports
+from .reports.write import write_report
 from .roll import roll, write_atomically
+from .sheets import load_data
 from .validation import FORMATS as VALIDATE_FORMATS
 from .validation import render as render_validation
 from .validation import validate
@@ -95,6 +97,41 @@ def build_parser() -> argparse.ArgumentParser:
         "--period", type=_period, metavar="PERIOD", help="to date of a period: 2023-06, 2023-Q2"
     )
 
+    report_cmd = commands.add_parser(
+        "report",
+        parents=[catalog],
+        help="write Bab III of the LKjIP (Word, HTML or Markdown) for one unit and year",
+        description="Write Bab III (Akuntabilitas Kinerja) of a unit's LKjIP: the sasaran "
+        "tables, for every indicator this year, earlier years (--previous), the Renstra, a "
+        "national standard and the unit's narrative, the efficiency of its budget, and the "
+        "budget chapter (--budget). Prints the file written.",
+    )
+    report_cmd.add_argument("data", metavar="DATA.toml", help="this year's realisation data")
+    report_cmd.add_argument(
+        "--previous",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="DATA",
+        help="earlier years' data files (each computed with its own year's catalogue)",
+    )
+    report_cmd.add_argument(
+        "--budget", metavar="BUDGET.toml", help="the budget file (Bab III B, C)"
+    )
+    report_cmd.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        help="docx, html or markdown (default: from the output file's suffix)",
+    )
+    report_cmd.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        action="append",
+        metavar="FILE",
+        help="file to write (repeatable: -o bab3.docx -o bab3.html writes both)",
+    )
+
     commands.add_parser(
         "plugins", parents=[catalog], help="list the loaded plugins and their catalogues"
     )
@@ -145,6 +182,33 @@ def build_parser() -> argparse.ArgumentParser:
     manual_cmd.add_argument("catalogue", metavar="CATALOGUE.toml")
     manual_cmd.add_argument(
         "--format", choices=MANUAL_FORMATS, default="markdown", help="output format"
+    )
+
+    template_cmd = commands.add_parser(
+        "template",
+        parents=[catalog],
+        help="write a data-entry workbook (.xlsx) for a unit type and year, or fill one from data",
+        description="Write an .xlsx workbook to enter a unit's realisation data: instructions "
+        "(sheet Petunjuk) and one row per input of each indicator with a column per period "
+        "and one for the year (sheet Data). evaluate reads the filled workbook. Needs the "
+        'xlsx extra: pip install "kinerja-rules[xlsx]".',
+    )
+    template_cmd.add_argument("unit_type", metavar="UNIT_TYPE", help="e.g. lpka, bapas")
+    template_cmd.add_argument("year", type=int, metavar="YEAR")
+    template_cmd.add_argument(
+        "--periods",
+        choices=("monthly", "quarterly", "semiannual", "annual"),
+        help="the period columns (default: those of --from data, else monthly)",
+    )
+    template_cmd.add_argument(
+        "--from",
+        dest="source",
+        metavar="DATA",
+        help="fill the workbook from this data file (TOML, .xlsx or .csv)",
+    )
+    template_cmd.add_argument("--unit", metavar="NAME", help="the unit's name (Unit kerja)")
+    template_cmd.add_argument(
+        "-o", "--output", required=True, metavar="FILE.xlsx", help="the workbook to write"
     )
 
     schema = commands.add_parser(
@@ -235,10 +299,14 @@ def _run(argv: Sequence[str] | None) -> int:
             return _roll(engine, args)
         if args.command == "diff":
             return _diff(engine, args)
+        if args.command == "report":
+            return _report(engine, args)
         if args.command == "manual":
             catalogue = load_catalogue(args.catalogue, engine.functions)
             sys.stdout.write(manual(catalogue, args.format))
             return 0
+        if args.command == "template":
+            return _template(engine, args)
         if args.command == "budget":
             report = evaluate_budget_file(args.data, engine.catalogues)
             sys.stdout.write(render_budget(report, args.format, args.lang))
@@ -290,6 +358,38 @@ def _diff(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+REPORT_FORMATS = ("docx", "html", "markdown")
+_SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "markdown"}
+
+
+def _report(engine: Engine, args: argparse.Namespace) -> int:
+    outputs = []
+    for output in args.output:
+        fmt = args.format or _SUFFIXES.get(os.path.splitext(output)[1].lower())
+        if fmt is None:
+            print(
+                f"kinerja-rules: cannot tell the format of {output!r}; give --format "
+                "docx|html|markdown or a .docx, .html or .md file name",
+                file=sys.stderr,
+            )
+            return 2
+        outputs.append((output, fmt))
+    data = engine.load_data(args.data)
+    previous = previous_reports(
+        [engine.load_data(path) for path in args.previous], engine.catalogues, engine.not_applicable
+    )
+    budget = evaluate_budget_file(args.budget, engine.catalogues) if args.budget else None
+    current = engine.evaluate(data)
+    for finding in current.findings:
+        print(finding.format(), file=sys.stderr)
+    document = build_bab3(Bab3Input(current, previous, budget), engine.not_applicable)
+    for output, fmt in outputs:
+        os.makedirs(os.path.dirname(output) or ".", exist_ok=True)
+        write_report(document, fmt, output)
+        print(output)
+    return 0
+
+
 def _period(text: str) -> tuple[int, Period]:
     """``--period 2023-06`` → (2023, June), for argparse (a bad one is a usage error)."""
     try:
@@ -314,6 +414,41 @@ def _period_of(given: tuple[int, Period] | None, data) -> Period | None:
             ]
         )
     return None if period == YEAR else period
+
+
+def _template(engine: Engine, args: argparse.Namespace) -> int:
+    from .sheets.template import write_template
+
+    if not args.output.lower().endswith(".xlsx"):
+        print("kinerja-rules: template writes a workbook: name it FILE.xlsx", file=sys.stderr)
+        return 2
+    catalogue = engine.catalogue(args.unit_type, args.year)
+    if catalogue is None:
+        available = ", ".join(f"{c.unit_type} {c.year}" for c in engine.catalogues) or "none"
+        print(
+            f"kinerja-rules: no catalogue for unit type '{args.unit_type}' and year "
+            f"{args.year}; available: {available} (add one with --catalog DIR)",
+            file=sys.stderr,
+        )
+        return 1
+    data = engine.load_data(args.source) if args.source else None
+    if data is not None and (data.unit_type, data.year) != catalogue.key:
+        print(
+            f"kinerja-rules: {args.source} is data for {data.unit_type} {data.year}, not "
+            f"{catalogue.unit_type} {catalogue.year}",
+            file=sys.stderr,
+        )
+        return 1
+    written = write_template(
+        args.output, catalogue, periods=args.periods, data=data, unit=args.unit
+    )
+    filled = f", {written.filled} cell(s) filled from {args.source}" if data is not None else ""
+    print(
+        f"wrote {written.path}: {written.indicators} indicators, {written.rows} input rows, "
+        f"{written.periods} columns{filled}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _roll(engine: Engine, args: argparse.Namespace) -> int:

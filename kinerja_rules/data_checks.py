@@ -31,9 +31,7 @@ def data_findings(
             # the period; the invariants speak of the result, which is checked to date above.
             for period_entry in entry.periods.values():
                 found += [
-                    d
-                    for d in _breaches(catalogue, result, period_entry)
-                    if d.code != "KR410"
+                    d for d in _breaches(catalogue, result, period_entry) if d.code != "KR410"
                 ]
     return found
 

@@ -20,8 +20,8 @@ from typing import Any
 import attrs
 import pluggy
 
-from . import evaluation, hookspecs
-from .data import UnitData, load_data
+from . import evaluation, hookspecs, sheets
+from .data import UnitData
 from .diagnostics import KinerjaError, PluginError
 from .formula import FormulaFunction, default_functions
 from .model import Catalogue, Indicator
@@ -140,8 +140,13 @@ class Engine:
         return self.catalogues.get(unit_type, year)
 
     def load_data(self, path: PathLike) -> UnitData:
-        """Load a unit's realisation data, checked against its catalogue."""
-        return load_data(path, self.catalogues)
+        """Load a unit's realisation data, checked against its catalogue.
+
+        By the file's suffix: ``.xlsx`` (a workbook in the layout ``kinerja-rules template``
+        writes) and ``.csv`` (one value per row) are read by :mod:`kinerja_rules.sheets`,
+        anything else as TOML.
+        """
+        return sheets.load_data(path, self.catalogues)
 
     def evaluate(self, data: UnitData, period: Period | None = None) -> Report:
         """Evaluate loaded data; the catalogue is chosen by the data's unit type and year.

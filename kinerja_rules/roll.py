@@ -145,10 +145,14 @@ def _recompute_examples(
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file: never a half-written catalogue."""
     target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", suffix=".toml.tmp")
+    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        # mkstemp makes the file private (0600); a report or catalogue is an ordinary file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -68,12 +68,13 @@ def test_lpka_unmeasurable_indicators_keep_their_reason(engine):
     overview = _table(
         document, "Tabel III.2 Capaian Sasaran Kinerja dan Indikator Kinerja Tahun 2023"
     )
-    na = [row for row in overview.rows if row[6].startswith("tidak dapat diukur")]
+    na = [row for row in overview.rows if row[6] == "tidak dapat diukur"]
     # mental disorder, disability, HIV/TB (all 0/0) and complaints (none received)
     assert len(na) == 4
     assert all(row[5] == "—" for row in na)  # never 0%
-    assert all("tidak ada" in row[6] for row in na)
+    # each with its reason under the table
     assert len(overview.notes) == 4
+    assert all("tidak dapat diukur — tidak ada" in note for note in overview.notes)
 
 
 def test_budget_chapter_and_efficiency(engine):

@@ -175,7 +175,8 @@ class _Builder:
         percent = [r for r in report.indicators if r.indicator.is_percentage]
         if percent:
             self.chart(
-                f"Target dan Realisasi Indikator Kinerja (%) Tahun {report.data.year}",
+                f"Target dan Realisasi Indikator Kinerja (%) Tahun {report.data.year} "
+                f"(I.1 = Sasaran I, {percent[0].indicator.level} 1)",
                 "bar",
                 [self.short_name(r.indicator) for r in percent],
                 [
@@ -191,10 +192,10 @@ class _Builder:
         return next(s.name for s in self.catalogue.sasaran if s.id == sasaran_id)
 
     def short_name(self, indicator: Indicator) -> str:
-        """ "IKK 3" labels for charts: the position of the indicator in its sasaran."""
+        """ "I.3" labels for charts (sasaran I, its third indicator): short enough for twenty."""
         sasaran_number = [s.id for s in self.catalogue.sasaran].index(indicator.sasaran) + 1
         own = self.catalogue.indicators_of(indicator.sasaran)
-        return f"SK {ROMAN[sasaran_number - 1]} {indicator.level} {own.index(indicator) + 1}"
+        return f"{ROMAN[sasaran_number - 1]}.{own.index(indicator) + 1}"
 
     # -- one sasaran, one indicator -------------------------------------------------------
 
@@ -596,8 +597,9 @@ def _quantity(figure: Figure | None, unit: str) -> str:
 
 
 def _status(result: IndicatorResult) -> str:
+    """The status cell; the reason of an N/A goes in the table's notes, not the narrow cell."""
     if result.status is Status.TIDAK_DAPAT_DIUKUR:
-        return f"tidak dapat diukur ({result.na_reason})"
+        return "tidak dapat diukur"
     return result.category or result.status.value
 
 
