@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .atomic import write_atomically
 from .budget.render import render_budget
 from .budget.report import evaluate_budget_file
 from .catalogue import load_catalogue
@@ -30,7 +31,7 @@ from .render import FORMATS, explain, render
 from .render_periods import by_period, render_by_period
 from .reports.bab3 import Bab3Input, build_bab3, previous_reports
 from .reports.write import write_report
-from .roll import roll, write_atomically
+from .roll import roll
 from .sheets import load_data
 from .validation import FORMATS as VALIDATE_FORMATS
 from .validation import render as render_validation

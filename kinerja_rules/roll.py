@@ -16,10 +16,8 @@ The catalogue must load cleanly first: a broken file is not rolled.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from decimal import Decimal
-from pathlib import Path
 
 import attrs
 
@@ -140,20 +138,3 @@ def _recompute_examples(
         item["capaian"].comment(f"recomputed by roll for the {catalogue.year} target")
         count += 1
     return count
-
-
-def write_atomically(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file: never a half-written catalogue."""
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        # mkstemp makes the file private (0600); a report or catalogue is an ordinary file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

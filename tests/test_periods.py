@@ -250,3 +250,16 @@ def test_a_months_counts_keep_the_catalogues_promises(tmp_path, engine):
     [finding] = report.findings
     assert finding.code == "KR408" and finding.location.line == 7
     assert "A = 55, B = 42" in finding.message
+
+
+@pytest.mark.parametrize("unit", ["bapas-lahat", "lpka-pangkalpinang"])
+@pytest.mark.parametrize("period", [None, "2023-06"])
+def test_the_bundled_monthly_workbooks_hold_the_same_figures(capsys, unit, period):
+    """examples/2023/*-bulanan.xlsx is the TOML file filled into the data-entry workbook
+    (kinerja-rules template … --from): evaluating either gives the same figures."""
+    args = ["--period", period] if period else []
+    results = []
+    for suffix in ("toml", "xlsx"):
+        found = _json(capsys, EXAMPLES / "2023" / f"{unit}-bulanan.{suffix}", *args)
+        results.append((found["indicators"], found["sasaran"], found["overall"]))
+    assert results[0] == results[1]

@@ -12,12 +12,11 @@ the target, so a failure never leaves a half-written report (nor destroys the pr
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import tempfile
 from typing import Any
 
+from ..atomic import write_atomically
 from .document import Chart, Document, Heading, PageBreak, Paragraph, Table
 from .extras import require
 from .html import PLACEHOLDER_TAG, header_cells
@@ -329,21 +328,6 @@ def build_docx(document: Document) -> Any:
 def render_docx(document: Document, path: str | os.PathLike[str]) -> None:
     """Write ``document`` to ``path`` as a .docx, atomically."""
     doc = build_docx(document)  # everything that can fail happens before the file is touched
-    target = os.path.abspath(os.fspath(path))
-    directory, name = os.path.split(target)
-    try:
-        mode = os.stat(target).st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            doc.save(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    write_atomically(path, buffer.getvalue())

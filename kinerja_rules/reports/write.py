@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..roll import write_atomically
+from ..atomic import write_atomically
 from .document import Document
 
 

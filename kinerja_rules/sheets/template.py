@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import attrs
 
+from ..atomic import write_atomically
 from ..data import DataEntry, UnitData
 from ..diagnostics import Diagnostic, KinerjaError
 from ..model import Catalogue, Indicator, InputSpec
@@ -248,7 +246,10 @@ def write_template(
     _write_guide(openpyxl, guide, catalogue, columns, unit_name)
     buffer = io.BytesIO()
     book.save(buffer)
-    write_bytes_atomically(path, buffer.getvalue())
+    try:
+        write_atomically(path, buffer.getvalue())
+    except OSError as error:
+        raise _refuse(str(path), f"cannot write file: {error.strerror}") from None
     filled = sum(len(line.figures) + len(line.texts) for line in lines)
     return Written(
         str(path),
@@ -257,22 +258,6 @@ def write_template(
         _CHOICE_OF_KIND[kind],
         filled,
     )
-
-
-def write_bytes_atomically(path: PathLike, content: bytes) -> None:
-    """Write through a temporary file in the same directory: never a half-written workbook."""
-    target = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent or ".", suffix=".xlsx.tmp")
-    except OSError as error:
-        raise _refuse(str(path), f"cannot write file: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _column_labels(columns: Sequence[Period]) -> list[tuple[str, str]]:
