@@ -103,3 +103,51 @@ def test_without_earlier_years_the_comparison_is_marked(engine):
     assert not any(t.title.startswith("Perbandingan Capaian Kinerja") for t in document.tables())
     assert any(isinstance(b, Paragraph) and "--previous" in b.text for b in document.blocks)
     assert all(isinstance(t, Table) for t in document.tables())
+
+
+def test_the_seed_bab3_in_a_real_browser(tmp_path, capsys):
+    """kinerja-rules report for Bapas 2023 with 2022 and the budget, opened in Chromium: no
+    console error, every table and chart built, the seeds' figures in the page's text."""
+    import re
+    import subprocess
+
+    from kinerja_rules.cli import main
+
+    from .test_report_render import CHROMIUM_FLAGS, CONSOLE_TROUBLE, _chromium
+
+    page = tmp_path / "bapas-bab3.html"
+    args = [
+        "report",
+        str(EXAMPLES / "2023" / "bapas-lahat.toml"),
+        "--previous",
+        str(EXAMPLES / "2022" / "bapas-lahat.toml"),
+        "--budget",
+        str(EXAMPLES / "2023" / "bapas-lahat-anggaran.toml"),
+        "-o",
+        str(page),
+    ]
+    assert main(args) == 0
+    assert capsys.readouterr()[0].strip() == str(page)
+    shot = tmp_path / "shot.png"
+    flags = [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run(
+        [*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=90
+    )
+    subprocess.run(
+        [*flags, "--window-size=1100,1600", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=90,
+    )
+    assert not CONSOLE_TROUBLE.search(dom.stderr), dom.stderr[-2000:]
+    html = dom.stdout
+    text = re.sub(r"<[^>]+>", " ", html)
+    # Bapas Tabel III.4: 2022 50% / 50% / 100% beside 2023 60% / 49,26% / 82,09%
+    for figure in ("49,26%", "82,09%", "110,78%", "111,64%", "100,38%"):
+        assert figure in text, figure
+    # every table of the chapter: 3 per IKK (12 IKK), 2 sasaran tables, efficiency, budget ones
+    document = _bab3(Engine.create(entry_points=False), "bapas-lahat")
+    assert html.count("<table") == len(document.tables()) > 12 * 3 + 2 + 1
+    for table in document.tables():
+        assert table.caption in text, table.caption
+    assert html.count("<svg") >= 1 + 3  # indicators chart and a trend per % indicator
+    assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
