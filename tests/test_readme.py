@@ -19,6 +19,10 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
     assert README.index(main_job) < README.index(tests) < README.index("---")
     assert "kinerja-rules evaluate examples/2023/lpka-pangkalpinang.toml" in main_job
     assert "kinerja-rules evaluate examples/2023/bapas-lahat.toml" in main_job
+    # both units' Bab III, as Word and HTML
+    for unit in ("lpka-pangkalpinang", "bapas-lahat"):
+        assert f"kinerja-rules report examples/2023/{unit}.toml" in main_job
+        assert f"-o laporan/{unit}-2023-bab3.docx -o laporan/{unit}-2023-bab3.html" in main_job
     assert "pytest" in tests
     assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
 
