@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .atomic import write_atomically
+from .audit import audit_main
 from .budget.render import render_budget
 from .budget.report import evaluate_budget_file
 from .catalogue import load_catalogue
@@ -132,6 +133,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="file to write (repeatable: -o bab3.docx -o bab3.html writes both)",
     )
+
+    audit_cmd = commands.add_parser(
+        "audit",
+        parents=[catalog],
+        help="check every figure a printed report states against its own arithmetic",
+        description="Recompute every figure a printed report states (a printed-figure file: "
+        "see docs/audit.md) from the counts with each year's catalogue, and report each one the "
+        "arithmetic does not support, located, with the most likely cause. Exit 0, or 1 on "
+        "invalid input or, with --strict, when anything is found.",
+    )
+    audit_cmd.add_argument("printed", metavar="PRINTED.toml", help="the figures as printed")
+    audit_cmd.add_argument(
+        "--format", choices=AUDIT_FORMATS, default="text", help="output format (default: text)"
+    )
+    audit_cmd.add_argument("--strict", action="store_true", help="exit 1 when anything is found")
 
     commands.add_parser(
         "plugins", parents=[catalog], help="list the loaded plugins and their catalogues"
@@ -300,6 +316,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return _roll(engine, args)
         if args.command == "diff":
             return _diff(engine, args)
+        if args.command == "audit":
+            return audit_main(args.printed, args.format, args.strict, engine)
         if args.command == "report":
             return _report(engine, args)
         if args.command == "manual":
@@ -360,6 +378,7 @@ def _diff(engine: Engine, args: argparse.Namespace) -> int:
 
 
 REPORT_FORMATS = ("docx", "html", "markdown")
+AUDIT_FORMATS = ("text", "json", "github")
 _SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "markdown"}
 
 

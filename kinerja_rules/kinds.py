@@ -3,7 +3,8 @@ one message naming the right command instead of a screenful of "unknown key" err
 
 The formats are told apart by the keys only they have at the top level: realisation data has an
 ``[indicators.<id>]`` table, a catalogue ``[[indicator]]`` entries, a score catalogue
-``[[score]]`` entries, and a budget file its tables (``[[row]]``, ``[jenis_belanja]``, …).
+``[[score]]`` entries, a budget file its tables (``[[row]]``, ``[jenis_belanja]``, …), and a
+printed-figure file (what a report prints, for ``audit``) its ``[[figure]]`` rows.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ DATA = "data"
 CATALOGUE = "catalogue"
 SCORES = "scores"
 BUDGET = "budget"
+PRINTED = "printed"
 
 #: Keys that only a budget file has at its top level.
 _BUDGET_KEYS = ("row", "jenis_belanja", "pk_pagu", "scores", "sasaran_total", "total")
@@ -28,6 +30,7 @@ _WHAT = {
     CATALOGUE: ("an indicator catalogue", "kinerja-rules validate {file}, or --catalog DIR"),
     SCORES: ("a score catalogue", "kinerja-rules validate {file}, or --catalog DIR"),
     BUDGET: ("budget data", "kinerja-rules budget {file}"),
+    PRINTED: ("a printed-figure file", "kinerja-rules audit {file}"),
 }
 
 
@@ -41,6 +44,8 @@ def kind_of(data: Any) -> tuple[str, str] | None:
     for key in _BUDGET_KEYS:
         if key in data:
             return BUDGET, key
+    if "figure" in data:
+        return PRINTED, "figure"
     return None
 
 

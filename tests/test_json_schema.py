@@ -37,7 +37,9 @@ FIELDS = {
 }
 FILES = {
     "catalogue": sorted(p for p in CATALOG.glob("*/*.toml") if p.name != "anggaran.toml"),
-    "data": sorted(p for p in EXAMPLES.glob("*/*.toml") if not p.stem.endswith("-anggaran")),
+    "data": sorted(
+        p for p in EXAMPLES.glob("*/*.toml") if not p.stem.endswith(("-anggaran", "-cetak"))
+    ),
     "budget": sorted(EXAMPLES.glob("*/*-anggaran.toml")),
     "scores": sorted(CATALOG.glob("*/anggaran.toml")),
 }

@@ -1,0 +1,72 @@
+"""The audit's findings as text, strict JSON, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from . import AuditResult
+
+FORMATS = ("text", "json", "github")
+
+
+def render_audit(result: AuditResult, fmt: str = "text") -> str:
+    if fmt == "json":
+        return json.dumps(to_json(result), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    if fmt == "github":
+        return "".join(_github(f.diagnostic) + "\n" for f in result.findings)
+    if fmt != "text":
+        raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    lines = [f.diagnostic.format() for f in result.findings]
+    lines.append(summary(result))
+    return "\n".join(lines) + "\n"
+
+
+def summary(result: AuditResult) -> str:
+    printed = sum(1 for f in result.findings if f.source == "printed")
+    budget = len(result.findings) - printed
+    years = ", ".join(str(year) for year in sorted(result.reports))
+    text = (
+        f"{result.printed.unit} {result.printed.year}: {result.checked} printed figure(s) "
+        f"checked against the counts of {years}; {printed} finding(s)"
+    )
+    if result.budget is not None:
+        text += f", {budget} from the budget file"
+    return text
+
+
+def to_json(result: AuditResult) -> dict:
+    return {
+        "file": result.printed.file,
+        "unit": result.printed.unit,
+        "unit_type": result.printed.unit_type,
+        "year": result.printed.year,
+        "years": sorted(result.reports),
+        "checked": result.checked,
+        "findings": [f.to_dict() for f in result.findings],
+    }
+
+
+def _github(diagnostic) -> str:
+    """``::warning file=…,line=…,col=…,title=KR702::message`` (a GitHub workflow command)."""
+    location = diagnostic.location
+    properties = [f"file={_escape_property(location.file)}"]
+    if location.line is not None:
+        properties.append(f"line={location.line}")
+    if location.col is not None:
+        properties.append(f"col={location.col}")
+    properties.append(f"title={_escape_property(diagnostic.code)}")
+    field = f"{location.field}: " if location.field else ""
+    message = f"{field}{diagnostic.message}"
+    if diagnostic.hint:
+        message += f"\nhint: {diagnostic.hint}"
+    return f"::{diagnostic.severity.value} {','.join(properties)}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
