@@ -151,3 +151,48 @@ def test_the_seed_bab3_in_a_real_browser(tmp_path, capsys):
         assert table.caption in text, table.caption
     assert html.count("<svg") >= 1 + 3  # indicators chart and a trend per % indicator
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+def test_the_units_words_and_a_national_standard(tmp_path):
+    from .conftest import engine_with
+
+    engine = engine_with(
+        tmp_path,
+        """\
+year = 2024
+unit_type = "uji"
+title = "Uji"
+[[sasaran]]
+id = "S1"
+level = "kegiatan"
+name = "Sasaran uji"
+[[indicator]]
+id = "imunisasi"
+sasaran = "S1"
+level = "IKK"
+name = "Persentase uji"
+unit = "%"
+formula = "A / B * 100"
+target = 80
+national_standard = 95
+national_standard_source = "SPM kesehatan"
+inputs = { A = "bagian", B = "keseluruhan" }
+not_applicable = { when = "B == 0", reason = "tidak ada populasi" }
+""",
+    )
+    path = tmp_path / "data.toml"
+    path.write_text(
+        'unit = "Uji"\nunit_type = "uji"\nyear = 2024\n[indicators.imunisasi]\nA = 90\nB = 100\n'
+        'causes = "Jadwal posyandu tetap."\n',
+        encoding="utf-8",
+    )
+    document = build_bab3(Bab3Input(engine.evaluate_file(path)), engine.not_applicable)
+    paragraphs = [b for b in document.blocks if isinstance(b, Paragraph)]
+    assert any(p.text == "Jadwal posyandu tetap." and not p.placeholder for p in paragraphs)
+    # programmes not written: a marked placeholder naming the key to write
+    assert any(p.placeholder and 'programmes = "…"' in p.text for p in paragraphs)
+    # 90% against the national standard of 95%: not yet met
+    assert any(
+        "Standar nasional (SPM kesehatan): 95%. Realisasi tahun ini 90% belum memenuhi" in p.text
+        for p in paragraphs
+    )
