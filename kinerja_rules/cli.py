@@ -396,7 +396,10 @@ def _report(engine: Engine, args: argparse.Namespace) -> int:
         outputs.append((output, fmt))
     data = engine.load_data(args.data)
     previous = previous_reports(
-        [engine.load_data(path) for path in args.previous], engine.catalogues, engine.not_applicable
+        [engine.load_data(path) for path in args.previous],
+        engine.catalogues,
+        engine.not_applicable,
+        current=data,
     )
     budget = evaluate_budget_file(args.budget, engine.catalogues) if args.budget else None
     current = engine.evaluate(data)

@@ -72,6 +72,7 @@ CODES: dict[str, str] = {
     "KR413": "periods of an indicator given twice or of different kinds",
     "KR414": "formula cell without a computed value",
     "KR415": "--period outside the data's year",
+    "KR416": "--previous data that is not an earlier year of the same unit type",
     "KR601": "sub-rows do not add up to their parent row",
     "KR602": "printed sisa disagrees with pagu - realisasi",
     "KR603": "printed percentage disagrees with realisasi / pagu",

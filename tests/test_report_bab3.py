@@ -196,3 +196,13 @@ not_applicable = { when = "B == 0", reason = "tidak ada populasi" }
         "Standar nasional (SPM kesehatan): 95%. Realisasi tahun ini 90% belum memenuhi" in p.text
         for p in paragraphs
     )
+
+
+def test_previous_data_must_be_an_earlier_year_of_the_same_unit_type(tmp_path, capsys):
+    from kinerja_rules.cli import main
+
+    args = ["report", str(EXAMPLES / "2023" / "bapas-lahat.toml"), "-o", str(tmp_path / "b.md")]
+    for previous in ("2023/bapas-lahat.toml", "2022/lpka-pangkalpinang.toml"):
+        assert main([*args, "--previous", str(EXAMPLES / previous)]) == 1
+        assert "KR416" in capsys.readouterr()[1]
+    assert not (tmp_path / "b.md").exists()  # nothing written
