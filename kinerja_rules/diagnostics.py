@@ -166,6 +166,30 @@ class Diagnostic:
             text += f"\n    hint: {self.hint}"
         return text
 
+    def github(self) -> str:
+        """A GitHub Actions workflow command: ``::error file=…,line=…,col=…,title=…::message``,
+        so CI shows the diagnostic as an annotation on the line."""
+        location = self.location
+        properties = [f"file={_escape_property(location.file)}"]
+        if location.line is not None:
+            properties.append(f"line={location.line}")
+        if location.col is not None:
+            properties.append(f"col={location.col}")
+        properties.append(f"title={_escape_property(self.code)}")
+        field = f"{location.field}: " if location.field else ""
+        message = f"{field}{self.message}"
+        if self.hint:
+            message += f"\nhint: {self.hint}"
+        return f"::{self.severity.value} {','.join(properties)}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
 
 class KinerjaError(Exception):
     """Invalid input: carries every diagnostic found, errors first."""

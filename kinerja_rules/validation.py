@@ -180,7 +180,7 @@ def render(result: ValidationResult, fmt: str = "text") -> str:
             + "\n"
         )
     if fmt == "github":
-        return "".join(_github(d) + "\n" for d in result.diagnostics)
+        return "".join(d.github() + "\n" for d in result.diagnostics)
     lines = [d.format() for d in result.diagnostics]
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
@@ -198,27 +198,3 @@ def summary(result: ValidationResult) -> str:
         f"{result.errors} error(s), {result.warnings} warning(s) in {result.files} file(s), "
         f"{result.catalogues} catalogue(s); {checked}"
     )
-
-
-def _github(diagnostic: Diagnostic) -> str:
-    """A GitHub Actions workflow command: ``::error file=…,line=…,col=…,title=…::message``."""
-    location = diagnostic.location
-    properties = [f"file={_escape_property(location.file)}"]
-    if location.line is not None:
-        properties.append(f"line={location.line}")
-    if location.col is not None:
-        properties.append(f"col={location.col}")
-    properties.append(f"title={_escape_property(diagnostic.code)}")
-    field = f"{location.field}: " if location.field else ""
-    message = f"{field}{diagnostic.message}"
-    if diagnostic.hint:
-        message += f"\nhint: {diagnostic.hint}"
-    return f"::{diagnostic.severity.value} {','.join(properties)}::{_escape_data(message)}"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -15,7 +15,7 @@ def render_audit(result: AuditResult, fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps(to_json(result), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     if fmt == "github":
-        return "".join(_github(f.diagnostic) + "\n" for f in result.findings)
+        return "".join(f.diagnostic.github() + "\n" for f in result.findings)
     if fmt != "text":
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     lines = [f.diagnostic.format() for f in result.findings]
@@ -46,27 +46,3 @@ def to_json(result: AuditResult) -> dict:
         "checked": result.checked,
         "findings": [f.to_dict() for f in result.findings],
     }
-
-
-def _github(diagnostic) -> str:
-    """``::warning file=…,line=…,col=…,title=KR702::message`` (a GitHub workflow command)."""
-    location = diagnostic.location
-    properties = [f"file={_escape_property(location.file)}"]
-    if location.line is not None:
-        properties.append(f"line={location.line}")
-    if location.col is not None:
-        properties.append(f"col={location.col}")
-    properties.append(f"title={_escape_property(diagnostic.code)}")
-    field = f"{location.field}: " if location.field else ""
-    message = f"{field}{diagnostic.message}"
-    if diagnostic.hint:
-        message += f"\nhint: {diagnostic.hint}"
-    return f"::{diagnostic.severity.value} {','.join(properties)}::{_escape_data(message)}"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
