@@ -191,6 +191,15 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+class NotMeasurable(Exception):
+    """The value cannot be measured for these inputs (e.g. a division by zero): an outcome of
+    evaluation, never an error of the input; the indicator is then *tidak dapat diukur*."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class KinerjaError(Exception):
     """Invalid input: carries every diagnostic found, errors first."""
 

@@ -37,8 +37,9 @@ from typing import Protocol
 import attrs
 import simpleeval
 
+from .compiled import CompiledEvaluator, compile_tree
 from .decimals import CONTEXT, LITERAL, RESULT_LIMIT
-from .diagnostics import PluginError
+from .diagnostics import NotMeasurable, PluginError
 
 #: Longest formula accepted (characters). Real indicator formulas are well under 200.
 MAX_FORMULA_LENGTH = 2000
@@ -84,14 +85,6 @@ DEFAULT_HINTS = {
     "KR306": "a realisasi formula computes a number; conditions (A > B) belong in 'x if c "
     "else y', not_applicable.when, invariants and assume",
 }
-
-
-class NotMeasurable(Exception):
-    """The value cannot be measured for these inputs (e.g. a division by zero)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 @attrs.frozen
@@ -263,7 +256,7 @@ def _compile(
         denominators=tuple(checker.denominators),
         denominator_names=frozenset(checker.denominator_names),
         tree=tree,
-        evaluator=SimpleEvalEvaluator(tree, stripped, used_functions),
+        evaluator=CompiledEvaluator(compile_tree(tree, stripped, used_functions), stripped),
         source=stripped,
         function_table=used_functions,
     )

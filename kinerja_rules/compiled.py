@@ -1,0 +1,151 @@
+"""Checked formulas compiled once to Python code: the same exact arithmetic, without a tree walk.
+
+:mod:`kinerja_rules.formula` parses a formula and checks every node against an allow-list
+(numbers, declared names, ``+ - * /``, comparisons, ``and``/``or``/``not``, ``x if c else y``,
+registered functions). Only such a checked tree reaches this module, which rewrites it into one
+Python function: a name becomes a lookup in the values, a literal a pre-built ``Decimal``, an
+operator a call of the 60-digit context's own method (``CONTEXT.add`` …), a division a call that
+turns a zero denominator into :class:`NotMeasurable` naming it, a function call one that checks
+what the plugin returns. The generated code has no builtins and can reach nothing but those
+helpers, so it can do no more than the tree walker — it only does it without walking: the
+simpleeval evaluator built per call was a third of the engine's time.
+
+The results are the tree walker's, operation for operation (same context, same order, same
+errors); ``tests/test_compiled_formulas.py`` proves it with hypothesis on random formulas.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+import simpleeval
+
+from .decimals import CONTEXT, RESULT_LIMIT
+from .diagnostics import NotMeasurable, PluginError
+
+_BINARY = {ast.Add: "_add", ast.Sub: "_sub", ast.Mult: "_mul"}
+_UNARY = {ast.USub: "_neg", ast.UAdd: "_pos"}
+
+
+def _call(name: str, function, *args):
+    try:
+        result = function(*args)
+    except (NotMeasurable, ArithmeticError):
+        raise
+    except Exception as error:  # a bug in a plugin's function: say whose
+        raise PluginError(
+            f"formula function {name}() failed: {type(error).__name__}: {error}"
+        ) from error
+    if isinstance(result, bool) or not isinstance(result, (int, Decimal)):
+        raise PluginError(
+            f"formula function {name}() returned {type(result).__name__}, not a Decimal"
+        )
+    return Decimal(result)
+
+
+def _divider(denominator: str):
+    """A division that names its denominator when it is zero ("B = 0")."""
+    message = f"pembagian dengan nol ({denominator} = 0)"
+
+    def divide(left: Decimal, right: Decimal) -> Decimal:
+        if right == 0:
+            raise NotMeasurable(message)
+        return CONTEXT.divide(left, right)
+
+    return divide
+
+
+class _Translator:
+    """Turns a checked formula tree into the body of ``def _formula(n): return …``."""
+
+    def __init__(self, source: str, functions: Mapping):
+        self.source = source
+        self.functions = functions
+        self.namespace: dict = {
+            "__builtins__": {},
+            "_add": CONTEXT.add,
+            "_sub": CONTEXT.subtract,
+            "_mul": CONTEXT.multiply,
+            "_neg": CONTEXT.minus,
+            "_pos": CONTEXT.plus,
+            "_call": _call,
+        }
+        self.count = 0
+
+    def bind(self, value) -> ast.Name:
+        self.count += 1
+        name = f"_v{self.count}"
+        self.namespace[name] = value
+        return ast.Name(name, ast.Load())
+
+    def helper(self, name: str, *args: ast.expr) -> ast.Call:
+        return ast.Call(ast.Name(name, ast.Load()), list(args), [])
+
+    def node(self, node: ast.expr) -> ast.expr:
+        if isinstance(node, ast.Constant):
+            return self.bind(node.value)  # already the literal's exact Decimal (formula.py)
+        if isinstance(node, ast.Name):
+            return ast.Subscript(ast.Name("n", ast.Load()), ast.Constant(node.id), ast.Load())
+        if isinstance(node, ast.BinOp):
+            left, right = self.node(node.left), self.node(node.right)
+            if isinstance(node.op, ast.Div):
+                denominator = ast.get_source_segment(self.source, node.right) or "penyebut"
+                return ast.Call(self.bind(_divider(denominator)), [left, right], [])
+            return self.helper(_BINARY[type(node.op)], left, right)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.node(node.operand)
+            if isinstance(node.op, ast.Not):
+                return ast.UnaryOp(ast.Not(), operand)
+            return self.helper(_UNARY[type(node.op)], operand)
+        if isinstance(node, ast.Compare):
+            return ast.Compare(
+                self.node(node.left), list(node.ops), [self.node(c) for c in node.comparators]
+            )
+        if isinstance(node, ast.BoolOp):
+            return ast.BoolOp(node.op, [self.node(v) for v in node.values])
+        if isinstance(node, ast.IfExp):
+            return ast.IfExp(self.node(node.test), self.node(node.body), self.node(node.orelse))
+        if isinstance(node, ast.Call):
+            name = node.func.id
+            return self.helper(
+                "_call",
+                ast.Constant(name),
+                self.bind(self.functions[name]),
+                *(self.node(arg) for arg in node.args),
+            )
+        raise TypeError(f"not a checked formula node: {type(node).__name__}")
+
+
+def compile_tree(tree: ast.expr, source: str, functions: Mapping):
+    """The Python function computing a checked tree over a mapping of values."""
+    translator = _Translator(source, functions)
+    body = translator.node(tree)
+    module = ast.parse("def _formula(n):\n    return 0\n")
+    module.body[0].body[0].value = body  # the only statement: return <the formula>
+    module = ast.fix_missing_locations(module)
+    code = compile(module, "<formula>", "exec")
+    exec(code, translator.namespace)  # noqa: S102 — generated from a checked tree, no builtins
+    return translator.namespace["_formula"]
+
+
+@attrs.frozen
+class CompiledEvaluator:
+    """Evaluates a checked formula with its compiled function; the results and errors of the
+    tree walker (:class:`kinerja_rules.formula.SimpleEvalEvaluator`)."""
+
+    function: object = attrs.field(repr=False)
+    source: str
+
+    def __call__(self, values: Mapping[str, Decimal]) -> Decimal | bool:
+        try:
+            result = self.function(values)
+        except KeyError as error:
+            raise simpleeval.NameNotDefined(error.args[0], self.source) from None
+        except ArithmeticError as error:  # overflow of the 60-digit context, invalid operation
+            raise NotMeasurable(f"nilai tidak dapat dihitung ({type(error).__name__})") from None
+        if isinstance(result, Decimal) and abs(result) > RESULT_LIMIT:
+            raise NotMeasurable("nilai di luar rentang yang dapat dihitung (lebih dari 10^30)")
+        return result
