@@ -198,16 +198,13 @@ def evaluate_indicator(
     policy = catalogue.policy
     inputs = entry.inputs if entry is not None else {}
 
+    origin = entry.origin if entry is not None else None
+
     def derivation(source: str, realisasi: Figure | None = None) -> Derivation:
         return Derivation(
-            source,
-            indicator.formula,
-            dict(inputs),
-            indicator.unit,
-            policy.decimals,
-            realisasi,
-            origin=entry.origin if entry is not None else None,
-        )
+            source, indicator.formula, inputs, indicator.unit, policy.decimals, realisasi,
+            origin=origin,
+        )  # fmt: skip
 
     def not_measurable(reason: str, source: str) -> IndicatorResult:
         return IndicatorResult(
@@ -238,7 +235,8 @@ def evaluate_indicator(
             return not_measurable(error.reason, "not_applicable")
         source = "formula"
     realisasi = _figure(exact, policy)
-    return _with_capaian(catalogue, indicator, realisasi, derivation(source, realisasi))
+    base = (source, indicator.formula, inputs, indicator.unit, policy.decimals, realisasi, origin)
+    return _with_capaian(catalogue, indicator, realisasi, base)
 
 
 def _with_anggaran(result: IndicatorResult, entry: DataEntry | None) -> IndicatorResult:
@@ -262,14 +260,18 @@ def catalogue_rule(indicator: Indicator, inputs: Mapping[str, Decimal]) -> str |
 
 
 def _with_capaian(
-    catalogue: Catalogue, indicator: Indicator, realisasi: Figure, derivation: Derivation
+    catalogue: Catalogue, indicator: Indicator, realisasi: Figure, base: tuple
 ) -> IndicatorResult:
     """Capaian by the indicator's rule (or the policy's for its polarity), against a single or a
-    range target, with the declared meaning of a zero target, floored and capped."""
+    range target, with the declared meaning of a zero target, floored and capped.
+
+    ``base`` holds the realisasi's derivation fields; the derivation is built once, at the end.
+    """
     policy = catalogue.policy
     target = indicator.target
 
     def not_measurable(reason: str) -> IndicatorResult:
+        derivation = Derivation(*base[:6], origin=base[6])
         return IndicatorResult(
             indicator, target, realisasi, None, Status.TIDAK_DAPAT_DIUKUR, reason, derivation
         )
@@ -307,8 +309,9 @@ def _with_capaian(
     elif floored:
         exact = floor
     capaian = _figure(exact, policy)
-    derivation = attrs.evolve(
-        derivation,
+    derivation = Derivation(
+        *base[:6],
+        origin=base[6],
         capaian_formula=formula,
         capaian_inputs=values if formula is not None else {},
         capaian=capaian,

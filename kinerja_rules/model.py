@@ -250,9 +250,24 @@ class Catalogue:
         return tuple(ind for ind in self.indicators if ind.sasaran == sasaran_id)
 
 
+_ORDERS: dict[int, tuple[tuple, list]] = {}
+
+
 def evaluation_order(indicators: tuple[Indicator, ...]) -> list[Indicator]:
     """The indicators with each after those whose results it uses (catalogue order otherwise);
-    the catalogue loader has refused cycles."""
+    the catalogue loader has refused cycles. Remembered per catalogue: evaluating a country's
+    units asks for the same order thousands of times."""
+    known = _ORDERS.get(id(indicators))
+    if known is not None and known[0] is indicators:
+        return known[1]
+    order = _evaluation_order(indicators)
+    if len(_ORDERS) > 256:
+        _ORDERS.clear()
+    _ORDERS[id(indicators)] = (indicators, order)
+    return order
+
+
+def _evaluation_order(indicators: tuple[Indicator, ...]) -> list[Indicator]:
     by_id = {indicator.id: indicator for indicator in indicators}
     ordered: list[Indicator] = []
     done: set[str] = set()
