@@ -8,39 +8,35 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .atomic import write_atomically
-from .audit import audit_main
-from .budget.render import render_budget
-from .budget.report import evaluate_budget_file
-from .catalogue import load_catalogue
-from .diagnostics import Diagnostic, KinerjaError, Location, PluginError
-from .diff import diff, render_diff, with_effects
-from .engine import Engine
 from .formatting import LANGS
-from .json_schema import SCHEMAS
-from .manual import FORMATS as MANUAL_FORMATS
-from .manual import manual
-from .periods import YEAR, Period, parse_period
-from .registry import CatalogueSet
-from .render import FORMATS, explain, render
-from .render_periods import by_period, render_by_period
-from .reports.bab3 import Bab3Input, build_bab3, previous_reports
-from .reports.write import write_report
-from .roll import roll
-from .sheets import load_data
-from .validation import FORMATS as VALIDATE_FORMATS
-from .validation import render as render_validation
-from .validation import validate
-from .verification import DEFAULT_EXAMPLE_BUDGET, InvariantRun
+
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .periods import Period
+
+# Each command imports what it uses when it runs, so that ``--help`` and a one-unit ``evaluate``
+# start in a fraction of the time importing every command's modules took. The parser's choices
+# are therefore written here; tests/test_lazy_catalogues.py checks that they are the modules'.
+
+#: render.FORMATS
+FORMATS = ("table", "markdown", "json", "csv")
+#: manual.FORMATS
+MANUAL_FORMATS = ("markdown", "html")
+#: validation.FORMATS
+VALIDATE_FORMATS = ("text", "json", "github")
+#: sorted(json_schema.SCHEMAS)
+SCHEMA_KINDS = ("budget", "catalogue", "data", "scores")
+#: verification.DEFAULT_EXAMPLE_BUDGET
+DEFAULT_EXAMPLE_BUDGET = 1_500
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
     catalog = argparse.ArgumentParser(add_help=False)
     catalog.add_argument(
         "--catalog",
@@ -149,6 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit_cmd.add_argument("--strict", action="store_true", help="exit 1 when anything is found")
 
+    batch_cmd = commands.add_parser(
+        "batch",
+        parents=[catalog],
+        help="evaluate many units and periods at once into one table (the batch extra)",
+    )
+    if with_batch:  # its options are built only when the command is asked for: fast --help
+        from .batch import add_arguments as batch_arguments
+
+        batch_arguments(batch_cmd)
+
     commands.add_parser(
         "plugins", parents=[catalog], help="list the loaded plugins and their catalogues"
     )
@@ -231,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of the catalogue (or data) format, for TOML editors"
     )
-    schema.add_argument("kind", nargs="?", choices=sorted(SCHEMAS), default="catalogue")
+    schema.add_argument("kind", nargs="?", choices=list(SCHEMA_KINDS), default="catalogue")
 
     validate = commands.add_parser(
         "validate",
@@ -302,12 +308,20 @@ def _silence_stdout() -> None:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(with_batch="batch" in words).parse_args(argv)
     if args.command == "validate":
         return _validate(args)
     if args.command == "schema":
+        import json
+
+        from .json_schema import SCHEMAS
+
         sys.stdout.write(json.dumps(SCHEMAS[args.kind](), indent=2, ensure_ascii=False) + "\n")
         return 0
+    from .diagnostics import KinerjaError, PluginError
+    from .engine import Engine
+
     try:
         engine = Engine.create(catalog_dirs=args.catalog)
         if args.command == "plugins":
@@ -316,23 +330,39 @@ def _run(argv: Sequence[str] | None) -> int:
             return _roll(engine, args)
         if args.command == "diff":
             return _diff(engine, args)
+        if args.command == "batch":
+            from .batch import main as batch_main
+
+            return batch_main(args, engine)
         if args.command == "audit":
+            from .audit import audit_main
+
             return audit_main(args.printed, args.format, args.strict, engine)
         if args.command == "report":
             return _report(engine, args)
         if args.command == "manual":
+            from .catalogue import load_catalogue
+            from .manual import manual
+
             catalogue = load_catalogue(args.catalogue, engine.functions)
             sys.stdout.write(manual(catalogue, args.format))
             return 0
         if args.command == "template":
             return _template(engine, args)
         if args.command == "budget":
+            from .budget.render import render_budget
+            from .budget.report import evaluate_budget_file
+
             report = evaluate_budget_file(args.data, engine.catalogues)
             sys.stdout.write(render_budget(report, args.format, args.lang))
             return 1 if args.strict and report.findings else 0
+        from .render import explain, render
+
         data = engine.load_data(args.data)
         period = _period_of(args.period, data)
         if args.command == "evaluate" and args.by_period:
+            from .render_periods import by_period, render_by_period
+
             reports = by_period(lambda p: engine.evaluate(data, p), data)
             for finding in reports[-1][1].findings:
                 print(finding.format(), file=sys.stderr)
@@ -364,6 +394,11 @@ def _run(argv: Sequence[str] | None) -> int:
 
 
 def _diff(engine: Engine, args: argparse.Namespace) -> int:
+    from .catalogue import load_catalogue
+    from .diff import diff, render_diff, with_effects
+    from .registry import CatalogueSet
+    from .sheets import load_data
+
     old = load_catalogue(args.old, engine.functions)
     new = load_catalogue(args.new, engine.functions)
     found = diff(old, new)
@@ -394,6 +429,10 @@ def _report(engine: Engine, args: argparse.Namespace) -> int:
             )
             return 2
         outputs.append((output, fmt))
+    from .budget.report import evaluate_budget_file
+    from .reports.bab3 import Bab3Input, build_bab3, previous_reports
+    from .reports.write import write_report
+
     data = engine.load_data(args.data)
     previous = previous_reports(
         [engine.load_data(path) for path in args.previous],
@@ -415,6 +454,8 @@ def _report(engine: Engine, args: argparse.Namespace) -> int:
 
 def _period(text: str) -> tuple[int, Period]:
     """``--period 2023-06`` → (2023, June), for argparse (a bad one is a usage error)."""
+    from .periods import parse_period
+
     try:
         return parse_period(text)
     except ValueError as error:
@@ -424,6 +465,9 @@ def _period(text: str) -> tuple[int, Period]:
 def _period_of(given: tuple[int, Period] | None, data) -> Period | None:
     if given is None:
         return None
+    from .diagnostics import Diagnostic, KinerjaError, Location
+    from .periods import YEAR
+
     year, period = given
     if year != data.year:
         raise KinerjaError(
@@ -475,6 +519,10 @@ def _template(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _roll(engine: Engine, args: argparse.Namespace) -> int:
+    from .atomic import write_atomically
+    from .catalogue import load_catalogue
+    from .roll import roll
+
     catalogue = load_catalogue(args.catalogue, engine.functions)
     result = roll(args.catalogue, catalogue, args.to, engine.not_applicable, engine.functions)
     if args.output:
@@ -493,6 +541,11 @@ def _roll(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .diagnostics import PluginError
+    from .validation import render as render_validation
+    from .validation import validate
+    from .verification import InvariantRun
+
     run = (
         None
         if args.no_invariants

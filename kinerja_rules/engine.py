@@ -15,20 +15,28 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pluggy
 
-from . import evaluation, hookspecs, sheets
-from .data import UnitData
+from . import hookspecs
 from .diagnostics import KinerjaError, PluginError
 from .formula import FormulaFunction, default_functions
-from .model import Catalogue, Indicator
-from .periods import Period
-from .registry import CatalogueSet, Layer, directory_layer, load_catalogue_set
-from .results import Report
+from .registry import (
+    CatalogueSet,
+    Layer,
+    directory_layer,
+    load_catalogue_set,
+    open_catalogue_set,
+)
 from .sources import PathLike
+
+if TYPE_CHECKING:  # imported where used: creating an engine needs none of them
+    from .data import UnitData
+    from .model import Catalogue, Indicator
+    from .periods import Period
+    from .results import Report
 
 #: The unit types that ship with kinerja-rules, registered before entry-point plugins.
 BUILTIN_PLUGINS = {
@@ -118,10 +126,16 @@ class Engine:
         *,
         entry_points: bool = True,
         plugins: Iterable[Any] = (),
+        lazy: bool = True,
     ) -> Engine:
-        """Load plugins and catalogues; ``catalog_dirs`` overlay the plugins' catalogues.
+        """Load plugins and index catalogues; ``catalog_dirs`` overlay the plugins' catalogues.
 
-        Raises :class:`KinerjaError` listing every problem in every catalogue.
+        Each catalogue is loaded and checked the first time it is asked for (by
+        :meth:`catalogue`, :meth:`load_data`, ``catalogues.get``…), which raises
+        :class:`KinerjaError` listing every problem of that catalogue's files; iterating over
+        ``catalogues`` loads them all. Raises at once for a missing ``--catalog`` directory and
+        for files that name no unit type and year. With ``lazy=False`` every catalogue is
+        loaded and checked here, and every error of every file raised together.
         """
         manager = create_plugin_manager(entry_points, plugins)
         functions = collect_functions(manager)
@@ -134,7 +148,8 @@ class Engine:
                 errors.extend(error.diagnostics)
         if errors:
             raise KinerjaError(errors)
-        return cls(manager, load_catalogue_set(layers, functions), functions)
+        load = open_catalogue_set if lazy else load_catalogue_set
+        return cls(manager, load(layers, functions), functions)
 
     def catalogue(self, unit_type: str, year: int) -> Catalogue | None:
         return self.catalogues.get(unit_type, year)
@@ -146,7 +161,9 @@ class Engine:
         writes) and ``.csv`` (one value per row) are read by :mod:`kinerja_rules.sheets`,
         anything else as TOML.
         """
-        return sheets.load_data(path, self.catalogues)
+        from .sheets import load_data
+
+        return load_data(path, self.catalogues)
 
     def evaluate(self, data: UnitData, period: Period | None = None) -> Report:
         """Evaluate loaded data; the catalogue is chosen by the data's unit type and year.
@@ -157,7 +174,9 @@ class Engine:
         catalogue = self.catalogues.get(data.unit_type, data.year)
         if catalogue is None:
             raise LookupError(f"no catalogue for {data.unit_type} {data.year}")
-        return evaluation.evaluate(catalogue, data, self.not_applicable, period)
+        from .evaluation import evaluate
+
+        return evaluate(catalogue, data, self.not_applicable, period)
 
     def evaluate_file(self, path: PathLike) -> Report:
         return self.evaluate(self.load_data(path))

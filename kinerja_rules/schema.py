@@ -10,7 +10,7 @@ reported uniformly and the same description can later be exported as JSON Schema
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +49,9 @@ class Field:
 
 def kind_of(value: Any) -> str:
     """The TOML kind of a parsed value."""
+    kind = _KINDS.get(type(value))
+    if kind is not None:
+        return kind
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -64,19 +67,41 @@ def kind_of(value: Any) -> str:
     return "date/time"
 
 
+#: The kind of each type a parser produces, looked up before the isinstance chain above.
+_KINDS: dict[type, str] = {
+    bool: "boolean",
+    int: "integer",
+    Decimal: "number",
+    str: "string",
+    dict: "table",
+    list: "array",
+}
+
+
 def accepts(field: Field, value: Any) -> bool:
     kind = kind_of(value)
     return kind in field.kinds or (kind == "integer" and "number" in field.kinds)
 
 
+#: ``field_name`` of the paths seen lately: every catalogue has the same few hundred.
+_FIELD_NAMES: dict[Path, str] = {}
+_FIELD_NAMES_SIZE = 20_000
+
+
 def field_name(path: Path) -> str:
     """``("indicator", 3, "formula")`` → ``indicator[3].formula`` (0-based, in file order)."""
+    text = _FIELD_NAMES.get(path)
+    if text is not None:
+        return text
     text = ""
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
             text += f".{part}" if text else str(part)
+    if len(_FIELD_NAMES) >= _FIELD_NAMES_SIZE:
+        _FIELD_NAMES.clear()
+    _FIELD_NAMES[path] = text
     return text
 
 
@@ -86,35 +111,52 @@ def locate(doc: TomlDocument, file: str, path: Path, value: bool = False) -> Loc
     A document read from a spreadsheet locates by sheet and cell (``FILE.xlsx!Data!C7``): it
     says so by having a ``location_of(file, path, value)`` method of its own.
     """
-    location_of = getattr(doc, "location_of", None)
-    if location_of is not None:
-        return location_of(file, path, value)
-    position = doc.value_position(path) if value else doc.key_position(path)
+    if type(doc) is TomlDocument:
+        position = doc.place(path, value)
+    else:
+        location_of = getattr(doc, "location_of", None)
+        if location_of is not None:
+            return location_of(file, path, value)
+        position = doc.value_position(path) if value else doc.key_position(path)
     if position is None:
         if not path:  # the document itself: point at its start
             return Location(file, 1, 1)
         return Location(file, field=field_name(path) or None)
-    return Location(file, position.line, position.col, field_name(path) or None)
+    return Location(file, position[0], position[1], field_name(path) or None)
 
 
 def check(doc: TomlDocument, file: str, root: Mapping[str, Field]) -> list[Diagnostic]:
     """Check the whole document against the top-level fields ``root``."""
-    return list(_check_table(doc, file, (), doc.data, root))
+    found: list[Diagnostic] = []
+    _check_table(doc, file, (), doc.data, root, found)
+    return found
 
 
 def check_table(
     doc: TomlDocument, file: str, path: Path, table: dict, fields: Mapping[str, Field]
 ) -> list[Diagnostic]:
     """Check one table found at ``path`` against ``fields`` (for tables checked on their own)."""
-    return list(_check_table(doc, file, path, table, fields))
+    found: list[Diagnostic] = []
+    _check_table(doc, file, path, table, fields, found)
+    return found
+
+
+# The checks below append to ``found`` rather than yield, and a value that plainly passes (a
+# string, a whole number in range, a boolean, where nothing more is asked of it) is passed over
+# without a call: a catalogue has thousands of values, and the checks were most of the time a
+# file took to load.
 
 
 def _check_table(
-    doc: TomlDocument, file: str, path: Path, table: dict, fields: Mapping[str, Field]
-) -> Iterator[Diagnostic]:
-    missing = [key for key, field in fields.items() if field.required and key not in table]
+    doc: TomlDocument,
+    file: str,
+    path: Path,
+    table: dict,
+    fields: Mapping[str, Field],
+    found: list[Diagnostic],
+) -> None:
+    missing = _missing(fields, table)
     for key, value in table.items():
-        key_path = (*path, key)
         field = fields.get(key)
         if field is None:
             suggestion = closest(key, fields)
@@ -125,72 +167,183 @@ def _check_table(
             )
             if suggestion in missing:  # one mistake, one diagnostic: the misspelling
                 missing.remove(suggestion)
-            yield Diagnostic("KR201", f"unknown key '{key}'", locate(doc, file, key_path), hint)
+            found.append(
+                Diagnostic("KR201", f"unknown key '{key}'", locate(doc, file, (*path, key)), hint)
+            )
             continue
-        yield from _check_value(doc, file, key_path, value, field)
+        if not _passes(field, value):
+            _check_value(doc, file, (*path, key), value, field, found)
     for key in missing:
         doc_text = fields[key].doc
         where = field_name(path) or "the top level"
-        yield Diagnostic(
-            "KR202",
-            f"missing required key '{key}' in {where}",
-            locate(doc, file, path),
-            f"add {key} = … ({doc_text})" if doc_text else f"add {key} = …",
+        found.append(
+            Diagnostic(
+                "KR202",
+                f"missing required key '{key}' in {where}",
+                locate(doc, file, path),
+                f"add {key} = … ({doc_text})" if doc_text else f"add {key} = …",
+            )
         )
+
+
+def _missing(fields: Mapping[str, Field], table: dict) -> list[str]:
+    required = _REQUIRED.get(id(fields))
+    if required is None or required[0] is not fields:
+        required = (fields, tuple(key for key, field in fields.items() if field.required))
+        _REQUIRED[id(fields)] = required
+    return [key for key in required[1] if key not in table]
+
+
+#: The required keys of each field table (by identity: the tables are module constants).
+_REQUIRED: dict[int, tuple[Mapping[str, Field], tuple[str, ...]]] = {}
+
+
+def _passes(field: Field, value: Any) -> bool:
+    """True when ``value`` certainly passes ``field`` with no diagnostic: a string where any
+    string goes, a whole number inside the field's range, a boolean. False: check it."""
+    plan = _PLANS.get(id(field))
+    if plan is None or plan[0] is not field:
+        plan = _plan(field)
+    kind = type(value)
+    if kind is str:
+        return plan[1]
+    if kind is int:
+        bounds = plan[2]
+        return bounds is not None and bounds[0] <= value <= bounds[1]
+    if kind is bool:
+        return plan[3]
+    return False
+
+
+def _plan(field: Field) -> tuple[Field, bool, tuple[int, int] | None, bool]:
+    """(field, any string passes, the whole numbers that pass, any boolean passes)."""
+    plain = not field.choices
+    numbers = "integer" in field.kinds or "number" in field.kinds
+    plan = (
+        field,
+        plain and "string" in field.kinds and not field.pattern,
+        _int_bounds(field.domain or ANY) if plain and numbers else None,
+        plain and "boolean" in field.kinds,
+    )
+    _PLANS[id(field)] = plan
+    return plan
+
+
+#: :func:`_plan` of each field (by identity: fields are module constants).
+_PLANS: dict[int, tuple[Field, bool, tuple[int, int] | None, bool]] = {}
 
 
 def _check_value(
-    doc: TomlDocument, file: str, path: Path, value: Any, field: Field
-) -> Iterator[Diagnostic]:
-    if not accepts(field, value):
+    doc: TomlDocument, file: str, path: Path, value: Any, field: Field, found: list[Diagnostic]
+) -> None:
+    kind = kind_of(value)
+    if kind not in field.kinds and not (kind == "integer" and "number" in field.kinds):
         expected = " or ".join(field.kinds)
-        yield Diagnostic(
-            "KR203",
-            f"expected {expected}, found {kind_of(value)}",
-            locate(doc, file, path, value=True),
-            field.doc or None,
+        found.append(
+            Diagnostic(
+                "KR203",
+                f"expected {expected}, found {kind}",
+                locate(doc, file, path, value=True),
+                field.doc or None,
+            )
         )
         return
-    if field.pattern and isinstance(value, str) and not re.fullmatch(field.pattern, value):
-        yield Diagnostic(
-            "KR204",
-            f"'{value[:80]}' is not a valid value here",
-            locate(doc, file, path, value=True),
-            field.doc or None,
-        )
+    if kind == "string":
+        if field.pattern and not _pattern(field.pattern).fullmatch(value):
+            found.append(
+                Diagnostic(
+                    "KR204",
+                    f"'{value[:80]}' is not a valid value here",
+                    locate(doc, file, path, value=True),
+                    field.doc or None,
+                )
+            )
+        if field.choices and value not in field.choices:
+            _not_a_choice(doc, file, path, value, field, found)
+        return
     if field.choices and value not in field.choices:
-        options = ", ".join(f'"{c}"' for c in field.choices)
-        suggestion = closest(str(value), field.choices)
-        hint = f'did you mean "{suggestion}"? ' if suggestion else ""
-        yield Diagnostic(
+        _not_a_choice(doc, file, path, value, field, found)
+    if kind == "integer" or kind == "number":
+        domain = field.domain or ANY
+        if kind == "integer":
+            bounds = _int_bounds(domain)
+            if bounds[0] <= value <= bounds[1]:
+                return
+        problem = domain.check(value)
+        if problem is not None:
+            found.append(
+                Diagnostic(
+                    problem.code,
+                    problem.message,
+                    locate(doc, file, path, value=True),
+                    f"{field.doc}; {problem.hint}" if field.doc else problem.hint,
+                )
+            )
+    elif kind == "table":
+        if field.table is not None:
+            _check_table(doc, file, path, value, field.table, found)
+        elif field.values is not None:
+            items = field.values
+            key_pattern = _pattern(field.key_pattern) if field.key_pattern else None
+            for key, item in value.items():
+                if key_pattern is not None and not key_pattern.fullmatch(key):
+                    found.append(
+                        Diagnostic(
+                            "KR204",
+                            f"'{key}' is not a valid key here",
+                            locate(doc, file, (*path, key)),
+                            field.key_doc or None,
+                        )
+                    )
+                    continue
+                if not _passes(items, item):
+                    _check_value(doc, file, (*path, key), item, items, found)
+    elif kind == "array" and field.values is not None:
+        items = field.values
+        for index, item in enumerate(value):
+            if not _passes(items, item):
+                _check_value(doc, file, (*path, index), item, items, found)
+
+
+def _not_a_choice(
+    doc: TomlDocument, file: str, path: Path, value: Any, field: Field, found: list[Diagnostic]
+) -> None:
+    options = ", ".join(f'"{c}"' for c in field.choices)
+    suggestion = closest(str(value), field.choices)
+    hint = f'did you mean "{suggestion}"? ' if suggestion else ""
+    found.append(
+        Diagnostic(
             "KR204",
             f"'{value}' is not one of {options}",
             locate(doc, file, path, value=True),
             hint + f"allowed: {options}",
         )
-    if kind_of(value) in ("integer", "number"):
-        problem = (field.domain or ANY).check(value)
-        if problem is not None:
-            yield Diagnostic(
-                problem.code,
-                problem.message,
-                locate(doc, file, path, value=True),
-                f"{field.doc}; {problem.hint}" if field.doc else problem.hint,
-            )
-    if isinstance(value, dict):
-        if field.table is not None:
-            yield from _check_table(doc, file, path, value, field.table)
-        elif field.values is not None:
-            for key, item in value.items():
-                if field.key_pattern and not re.fullmatch(field.key_pattern, key):
-                    yield Diagnostic(
-                        "KR204",
-                        f"'{key}' is not a valid key here",
-                        locate(doc, file, (*path, key)),
-                        field.key_doc or None,
-                    )
-                    continue
-                yield from _check_value(doc, file, (*path, key), item, field.values)
-    elif isinstance(value, list) and field.values is not None:
-        for index, item in enumerate(value):
-            yield from _check_value(doc, file, (*path, index), item, field.values)
+    )
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    compiled = _PATTERNS.get(text)
+    if compiled is None:
+        compiled = _PATTERNS[text] = re.compile(text)
+    return compiled
+
+
+#: Each domain's range as whole numbers (by identity: domains are module constants).
+_INT_BOUNDS: dict[int, tuple[Domain, tuple[int, int]]] = {}
+
+
+def _int_bounds(domain: Domain) -> tuple[int, int]:
+    """The whole numbers that certainly pass ``domain`` (whole numbers have no decimal places,
+    and are finite): for them ``Domain.check`` need not run."""
+    known = _INT_BOUNDS.get(id(domain))
+    if known is not None and known[0] is domain:
+        return known[1]
+    bounds = (
+        int(domain.minimum.to_integral_value(rounding="ROUND_CEILING")),
+        int(domain.maximum.to_integral_value(rounding="ROUND_FLOOR")),
+    )
+    _INT_BOUNDS[id(domain)] = (domain, bounds)
+    return bounds

@@ -37,6 +37,17 @@ def _refuse(name: str, message: str, hint: str | None = None) -> KinerjaError:
 def read_bytes(path: PathLike, display_name: str | None = None) -> bytes:
     """The bytes of a regular file of at most :data:`MAX_FILE_BYTES`, or a located KR100."""
     name = display_name or str(path)
+    return check_size(_read(path, name, MAX_FILE_BYTES + 1), name)
+
+
+def read_head(path: PathLike, size: int, display_name: str | None = None) -> bytes:
+    """At most the first ``size`` bytes of a regular file (refused as :func:`read_bytes` refuses
+    what is not a regular file), for a look at its first lines without reading it all."""
+    return _read(path, display_name or str(path), size)
+
+
+def _read(path: PathLike, name: str, size: int) -> bytes:
+    """At most ``size`` bytes of ``path``, a regular file, or a located KR100."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
@@ -54,10 +65,9 @@ def read_bytes(path: PathLike, display_name: str | None = None) -> bytes:
         raise _refuse(name, *problem)
     with os.fdopen(descriptor, "rb") as handle:
         try:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+            return handle.read(size)
         except OSError as error:
             raise _refuse(name, f"cannot read file: {error.strerror}") from None
-    return check_size(raw, name)
 
 
 _DIRECTORY_HINT = "pass a .toml file (or use --catalog DIR for a directory of catalogues)"

@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 import attrs
 
-try:
+if TYPE_CHECKING:
     import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
-    import tomli as tomllib
 
 __all__ = [
     "Path",
@@ -35,14 +34,31 @@ __all__ = [
     "TomlSyntaxError",
     "parse_toml",
     "parse_toml_bytes",
+    "top_level",
 ]
+
+
+def _tomllib() -> Any:
+    """``tomllib`` (``tomli`` before Python 3.11), imported when first needed: most files are
+    read by the fast reader below, which does not need it."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
+        import tomli as tomllib
+    return tomllib
+
+
+def __getattr__(name: str) -> Any:
+    if name == "tomllib":  # the parser this module uses, for callers that compare with it
+        return _tomllib()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 Path = tuple[Union[str, int], ...]  # Union, not |: must evaluate on Python 3.9
 """Where a value lives in the parsed data: table keys are ``str``, array indexes are ``int``."""
 
 
-@attrs.frozen
-class Position:
+class Position(NamedTuple):
     """A place in the decoded text, in the terms an editor shows to a catalogue author."""
 
     line: int  # 1-based
@@ -72,7 +88,70 @@ class TomlNumberError(TomlSyntaxError):
     """An integer literal longer than Python converts (``sys.get_int_max_str_digits``)."""
 
 
+class Positions(Mapping):
+    """Read-only positions by path, each worked out from its character offset when asked for:
+    a file has hundreds of keys and values, and a message needs the places of a few."""
+
+    __slots__ = ("_offsets", "_lines")
+
+    def __init__(self, offsets: Mapping[Path, int], lines: LineIndex | str) -> None:
+        self._offsets = offsets
+        self._lines = lines if isinstance(lines, LineIndex) else LineIndex(lines)
+
+    def __getitem__(self, path: Path) -> Position:
+        return self._lines.position(self._offsets[path])
+
+    def get(self, path: Path, default: Position | None = None) -> Position | None:
+        offset = self._offsets.get(path)
+        return default if offset is None else self._lines.position(offset)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._offsets
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._offsets)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __repr__(self) -> str:
+        return f"Positions({dict(self)!r})"
+
+
+class LineIndex:
+    """Where each line of a text starts, found on first use, to turn offsets into positions."""
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def position(self, offset: int) -> Position:
+        starts = self._starts
+        if starts is None:
+            starts = self._starts = _line_starts(self.text)
+        line = bisect_right(starts, offset)
+        return _new_position(Position, (line, offset - starts[line - 1] + 1))
+
+
+_new_position = tuple.__new__
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset at which each line starts (lines end at LF, as TOML and the positions say)."""
+    starts = [0]
+    find, append = text.find, starts.append
+    index = find("\n")
+    while index >= 0:
+        append(index + 1)
+        index = find("\n", index + 1)
+    return starts
+
+
 def _read_only(mapping: Mapping[Path, Position]) -> Mapping[Path, Position]:
+    if isinstance(mapping, Positions):
+        return mapping
     return MappingProxyType(dict(mapping))
 
 
@@ -93,8 +172,12 @@ class TomlDocument:
     def key_position(self, path: Path) -> Position | None:
         """Falls back to the nearest ancestor so that an error about something without a
         position of its own (an array element, say) still points somewhere close."""
-        for end in range(len(path), 0, -1):
-            position = self.key_positions.get(path[:end])
+        positions = self.key_positions
+        position = positions.get(path)
+        if position is not None or not path:
+            return position
+        for end in range(len(path) - 1, 0, -1):
+            position = positions.get(path[:end])
             if position is not None:
                 return position
         return None
@@ -104,13 +187,46 @@ class TomlDocument:
         position = self.value_positions.get(path)
         return position if position is not None else self.key_position(path)
 
+    def place(self, path: Path, value: bool = False) -> Position | None:
+        """:meth:`value_position` when ``value``, else :meth:`key_position`, in one step for
+        documents this module parsed (every located message of a file passes here)."""
+        keys, values = self.key_positions, self.value_positions
+        if type(keys) is not Positions or type(values) is not Positions:
+            return self.value_position(path) if value else self.key_position(path)
+        offset = values._offsets.get(path) if value else None
+        if offset is None:
+            offsets = keys._offsets
+            offset = offsets.get(path)
+            end = len(path) - 1
+            while offset is None and end > 0:
+                offset = offsets.get(path[:end])
+                end -= 1
+            if offset is None:
+                return None
+        lines = keys._lines
+        starts = lines._starts
+        if starts is None:
+            starts = lines._starts = _line_starts(lines.text)
+        line = bisect_right(starts, offset)
+        return _new_position(Position, (line, offset - starts[line - 1] + 1))
+
 
 def parse_toml(text: str) -> TomlDocument:
     """Parse with ``tomllib`` (floats as ``Decimal``: the project needs exact numbers), then
     locate keys and values.  All rejections become ``TomlSyntaxError`` so callers need to
-    handle only one exception type."""
+    handle only one exception type.
+
+    Most files are read by :class:`_FastReader` instead, in one pass that gives the same data
+    and the same positions; it gives up on anything outside the plain subset it knows (and on
+    anything invalid), and then ``tomllib`` and the scanner read the file, as they always did.
+    """
     if not isinstance(text, str):
         raise TypeError(f"parse_toml() expects str, not {type(text).__name__}")
+    fast = _FastReader(text).read()
+    if fast is not None:
+        data, keys, values = fast
+        return TomlDocument(data=data, key_positions=keys, value_positions=values, text=text)
+    tomllib = _tomllib()
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -189,6 +305,41 @@ def parse_toml_bytes(raw: bytes) -> TomlDocument:
     return parse_toml(text)
 
 
+#: A line that opens a table (``[policy]``, ``[[indicator]]``): the top level ends before it.
+_TABLE_LINE = re.compile(r"^[ \t]*\[", re.MULTILINE)
+
+
+def top_level(head: bytes, complete: bool) -> dict | None:
+    """The top-level keys of a TOML file from its first bytes ``head`` (all of it when
+    ``complete``), or None when they do not tell (then parse the whole file).
+
+    A file's top-level keys come before its first table, and the whole lines before that table
+    parse, when they parse at all, to exactly the values the whole file gives them: a cut inside
+    a multi-line string or array leaves it unterminated, which does not parse. A mistake later in
+    the file is not seen here; reading the whole file reports it.
+    """
+    head = head.removeprefix(codecs.BOM_UTF8)
+    if not complete:
+        end = head.rfind(b"\n")
+        if end < 0:
+            return None
+        head = head[: end + 1]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    table = _TABLE_LINE.search(text)
+    if table is not None:
+        text = text[: table.start()]
+    found = _FastReader(text).read()
+    if found is not None:
+        return found[0]
+    try:
+        return _tomllib().loads(text, parse_float=Decimal)
+    except Exception:  # not parseable this way: the whole file will say why
+        return None
+
+
 _DECODE_LOCATION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
@@ -221,13 +372,15 @@ _QUOTES = re.compile(r'"*')
 _APOSTROPHES = re.compile(r"'*")
 
 
-@attrs.define
 class _Container:
     """An array or inline table that the value scanner is inside of."""
 
-    path: Path
-    is_array: bool
-    count: int = 0
+    __slots__ = ("path", "is_array", "count")
+
+    def __init__(self, path: Path, is_array: bool) -> None:
+        self.path = path
+        self.is_array = is_array
+        self.count = 0
 
 
 class _Scanner:
@@ -423,29 +576,266 @@ def _find_unescaped(text: str, start: int, delimiter: str) -> int:
 
 def _unescape(quoted_key: str) -> str:
     """Let tomllib decode escapes in a quoted key, so the rules cannot drift from the parser's."""
-    return tomllib.loads(f"k = {quoted_key}")["k"]
+    return _tomllib().loads(f"k = {quoted_key}")["k"]
 
 
-def _scan(text: str) -> tuple[dict[Path, Position], dict[Path, Position]]:
+def _scan(text: str) -> tuple[Positions, Positions]:
     """Returns (key positions, value positions) for text that tomllib accepted."""
     scanner = _Scanner(text)
     scanner.run()
-    positions = _positions(text, set(scanner.keys.values()) | set(scanner.values.values()))
-    keys = {path: positions[offset] for path, offset in scanner.keys.items()}
-    values = {path: positions[offset] for path, offset in scanner.values.items()}
-    return keys, values
+    lines = LineIndex(text)
+    return Positions(scanner.keys, lines), Positions(scanner.values, lines)
 
 
-def _positions(text: str, offsets: set[int]) -> dict[int, Position]:
-    """Converts offsets to line/col in one pass, counting newlines in C between consecutive
-    offsets rather than indexing every line of the document."""
-    result = {}
-    line, line_start, previous = 1, 0, 0
-    for offset in sorted(offsets):
-        newlines = text.count("\n", previous, offset)
-        if newlines:
-            line += newlines
-            line_start = text.rfind("\n", previous, offset) + 1
-        result[offset] = Position(line, offset - line_start + 1)
-        previous = offset
-    return result
+# --- fast reader ------------------------------------------------------------------------------
+#
+# tomllib and the scanner each walk the text; for the plain TOML that catalogues, data and
+# budget files are written in, one pass with a few regular expressions gives the same data and
+# the same positions several times faster. The reader accepts only a subset whose meaning it is
+# sure of -- bare keys (dotted only in headers), one-line basic strings with the simple escapes,
+# literal strings, decimal integers, plain decimals, booleans, arrays and one-line inline tables
+# of those, and table and array-of-tables headers that create or reopen nothing twice -- and
+# gives up (returns None) on everything else, valid or not: then tomllib decides and reports.
+
+#: Characters TOML never allows outside multi-line strings (and a CR not before LF).
+_FAST_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
+#: Blank and comment lines, then the indentation of the next statement.
+_FAST_SKIP = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z))*[ \t]*")
+_FAST_HEADER = re.compile(r"(\[\[?)([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(\]\]?)")
+_FAST_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
+#: The commonest statement, a key and a one-line string, number or boolean, with the end of its
+#: line and the blank and comment lines after it.
+_FAST_LINE = re.compile(
+    r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
+    r'(?:"([^"\\\r\n]*)"(?!")|(-?(?:0|[1-9][0-9]{0,30}))(\.[0-9]{1,30})?|(true|false))'
+    r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)"
+    r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z))*[ \t]*"
+)
+_FAST_END = re.compile(r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)")
+_FAST_BASIC = re.compile(r'"([^"\\\r\n]*(?:\\[btnfr"\\][^"\\\r\n]*)*)"')
+_FAST_LITERAL = re.compile(r"'([^'\r\n]*)'")
+_FAST_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,30})(\.[0-9]{1,30})?")
+_FAST_ESCAPE = re.compile(r"\\[btnfr\"\\]")
+_FAST_ESCAPES = {
+    "\\b": "\b",
+    "\\t": "\t",
+    "\\n": "\n",
+    "\\f": "\f",
+    "\\r": "\r",
+    '\\"': '"',
+    "\\\\": "\\",
+}
+_FAST_ARRAY_SPACE = re.compile(r"(?:[ \t\r\n]|#[^\r\n]*)*")
+#: What may follow a scalar value.
+_FAST_AFTER = frozenset(" \t,]}#\r\n")
+#: Deeper nesting is left to tomllib (which reports what is too deep).
+_FAST_DEPTH = 32
+
+
+class _Unusual(Exception):
+    """The fast reader met something outside its subset."""
+
+
+class _FastReader:
+    """One pass over plain TOML: (data, key offsets' positions, value offsets' positions), or
+    None when tomllib must decide. Records exactly what :class:`_Scanner` records."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.keys: dict[Path, int] = {}
+        self.values: dict[Path, int] = {}
+        self.implicit: set[Path] = set()
+        # ids of the tables headers may walk into or reopen (all alive in the result), of the
+        # tables already declared by a header, and of the arrays made by [[...]] headers.
+        self.tables: set[int] = set()
+        self.declared: set[int] = set()
+        self.arrays: set[int] = set()
+
+    def read(self) -> tuple[dict, Positions, Positions] | None:
+        text = self.text
+        if _FAST_REFUSED.search(text):
+            return None
+        try:
+            root = self.statements()
+        except (_Unusual, IndexError, ValueError):
+            return None
+        lines = LineIndex(text)
+        return root, Positions(self.keys, lines), Positions(self.values, lines)
+
+    def statements(self) -> dict:
+        text, end = self.text, len(self.text)
+        root: dict = {}
+        table, path = root, ()
+        keys, values = self.keys, self.values
+        skip, line, key_match, finish = (
+            _FAST_SKIP.match,
+            _FAST_LINE.match,
+            _FAST_KEY.match,
+            _FAST_END.match,
+        )
+        i = skip(text, 0).end()
+        while i < end:
+            if text[i] == "[":
+                table, path, i = self.header(root, i)
+            elif (match := line(text, i)) is not None:  # key = "text", number or boolean
+                key, string, number, fraction, boolean = match.groups()
+                if key in table:
+                    raise _Unusual
+                key_path = (*path, key)
+                keys[key_path] = i  # a new key in a table: nothing recorded it before
+                if string is not None:
+                    table[key] = string
+                    values[key_path] = match.start(2) - 1
+                elif number is not None:
+                    table[key] = Decimal(number + fraction) if fraction else int(number)
+                    values[key_path] = match.start(3)
+                else:
+                    table[key] = boolean == "true"
+                    values[key_path] = match.start(5)
+                i = match.end()
+                continue
+            else:
+                match = key_match(text, i)
+                if match is None:
+                    raise _Unusual
+                key = match.group(1)
+                if key in table:
+                    raise _Unusual
+                key_path = (*path, key)
+                keys[key_path] = i
+                table[key], i = self.value(match.end(), key_path, 0)
+            stop = finish(text, i)
+            if stop is None:
+                raise _Unusual
+            i = skip(text, stop.end()).end()
+        return root
+
+    def header(self, root: dict, start: int) -> tuple[dict, Path, int]:
+        match = _FAST_HEADER.match(self.text, start)
+        if match is None:
+            raise _Unusual
+        opening, dotted, closing = match.groups()
+        if len(opening) != len(closing):
+            raise _Unusual
+        keys, implicit, tables, arrays = self.keys, self.implicit, self.tables, self.arrays
+        names = dotted.split(".")
+        name = names.pop()
+        node, path = root, ()
+        for part in names:
+            path += (part,)
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+                tables.add(id(child))
+            elif type(child) is list and id(child) in arrays:
+                path += (len(child) - 1,)
+                child = child[-1]
+            elif type(child) is not dict or id(child) not in tables:
+                raise _Unusual
+            if path not in keys:  # an implicit key, as the scanner's
+                keys[path] = start
+                implicit.add(path)
+            node = child
+        path += (name,)
+        child = node.get(name)
+        if len(opening) == 2:
+            if child is None:
+                child = node[name] = []
+                arrays.add(id(child))
+            elif type(child) is not list or id(child) not in arrays:
+                raise _Unusual
+            if path not in keys:
+                keys[path] = start
+                implicit.add(path)
+            table: dict = {}
+            child.append(table)
+            tables.add(id(table))
+            path += (len(child) - 1,)
+        elif child is None:
+            table = node[name] = {}
+            tables.add(id(table))
+        elif type(child) is dict and id(child) in tables and id(child) not in self.declared:
+            table = child
+        else:
+            raise _Unusual
+        self.declared.add(id(table))
+        if path not in keys or path in implicit:  # an explicit key, as the scanner's
+            keys[path] = start
+            implicit.discard(path)
+        return table, path, match.end()
+
+    def value(self, i: int, path: Path, depth: int) -> tuple[object, int]:
+        text = self.text
+        self.values[path] = i
+        char = text[i]
+        if char == '"':
+            match = _FAST_BASIC.match(text, i)
+            if match is None or text.startswith('"""', i):
+                raise _Unusual
+            value: object = match.group(1)
+            if "\\" in value:
+                value = _FAST_ESCAPE.sub(lambda escape: _FAST_ESCAPES[escape.group(0)], value)
+            i = match.end()
+        elif char == "'":
+            match = _FAST_LITERAL.match(text, i)
+            if match is None or text.startswith("'''", i):
+                raise _Unusual
+            value, i = match.group(1), match.end()
+        elif char == "[":
+            if depth > _FAST_DEPTH:
+                raise _Unusual
+            return self.array(i + 1, path, depth + 1)
+        elif char == "{":
+            if depth > _FAST_DEPTH:
+                raise _Unusual
+            return self.inline_table(i + 1, path, depth + 1)
+        elif text.startswith("true", i):
+            value, i = True, i + 4
+        elif text.startswith("false", i):
+            value, i = False, i + 5
+        else:
+            match = _FAST_NUMBER.match(text, i)
+            if match is None:
+                raise _Unusual
+            value = Decimal(match.group(0)) if match.group(1) else int(match.group(0))
+            i = match.end()
+        if i < len(text) and text[i] not in _FAST_AFTER:
+            raise _Unusual
+        return value, i
+
+    def array(self, i: int, path: Path, depth: int) -> tuple[list, int]:
+        text, space = self.text, _FAST_ARRAY_SPACE.match
+        items: list = []
+        i = space(text, i).end()
+        while text[i] != "]":
+            item, i = self.value(i, (*path, len(items)), depth)
+            items.append(item)
+            i = space(text, i).end()
+            if text[i] == ",":
+                i = space(text, i + 1).end()
+            elif text[i] != "]":
+                raise _Unusual
+        return items, i + 1
+
+    def inline_table(self, i: int, path: Path, depth: int) -> tuple[dict, int]:
+        text, space = self.text, _SPACES.match
+        table: dict = {}
+        i = space(text, i).end()
+        if text[i] == "}":
+            return table, i + 1
+        while True:
+            match = _FAST_KEY.match(text, i)
+            if match is None:
+                raise _Unusual
+            key = match.group(1)
+            if key in table:
+                raise _Unusual
+            key_path = (*path, key)
+            self.keys[key_path] = i
+            table[key], i = self.value(match.end(), key_path, depth)
+            i = space(text, i).end()
+            if text[i] == "}":
+                return table, i + 1
+            if text[i] != ",":
+                raise _Unusual
+            i = space(text, i + 1).end()

@@ -9,22 +9,33 @@ one unit type and year, the warnings of :mod:`kinerja_rules.checks`, the plugins
 
 from __future__ import annotations
 
+import gc
 import json
 import os
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from re import Pattern
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .checks import check, decreasing_pattern
 from .diagnostics import Diagnostic, KinerjaError, Location, PluginError
 from .engine import collect_functions, create_plugin_manager, not_applicable_rule, plugin_layers
-from .registry import Layer, collect_catalogue_set, directory_layer
+from .registry import Entry, Layer, collect_entries, directory_layer, index_layers
 from .verification import InvariantRun, check_examples, check_invariants
+
+if TYPE_CHECKING:
+    from .evaluation import NotApplicableRule
+    from .formula import FormulaFunction
 
 FORMATS = ("text", "json", "github")
 DEFAULT_RUN = InvariantRun()
+
+#: Files per process below which validation runs in this process only: forking costs more than
+#: it saves on a few hundred files.
+FILES_PER_PROCESS = 250
 
 
 @attrs.frozen
@@ -55,9 +66,15 @@ def validate(
     invariants: InvariantRun | None = DEFAULT_RUN,
     entry_points: bool = True,
     plugins: Iterable[Any] = (),
+    jobs: int | None = None,
 ) -> ValidationResult:
     """Validate catalogue files or directories (``paths``), or, with none, the installed
     catalogues and ``catalog_dirs``. ``invariants=None`` skips the hypothesis runs.
+
+    The files are checked one unit type and year at a time (each catalogue with every file that
+    makes it up, then forgotten), in ``jobs`` processes: by default one per core for large sets
+    of files where the platform forks (``KINERJA_RULES_JOBS`` overrides), else this one. The
+    result does not depend on how many.
 
     Raises :class:`PluginError` only for a broken plugin; everything about the catalogues is in
     the result.
@@ -79,33 +96,154 @@ def validate(
                 layers.append(directory_layer(directory))
             except KinerjaError as error:
                 diagnostics.extend(error.diagnostics)
-    partial: list = []
-    catalogue_set, loading = collect_catalogue_set(layers, functions, partial)
-    catalogues = [*catalogue_set]
+    index = index_layers(layers)
+    groups = index.groups()
     if given is not None:  # report on the given files only, not on the installed base
-        catalogues = [c for c in catalogues if given.intersection(c.files)]
-        partial = [c for c in partial if given.intersection(c.files)]
-    found = list(loading)
-    rule = not_applicable_rule(manager)
-    decreasing = decreasing_pattern(_decreasing_words(manager))
-    # Files with errors still get their other indicators checked: one pass shows everything.
-    for catalogue in [*catalogues, *partial]:
-        checks = check(catalogue, rule, decreasing)
-        if any(catalogue is p for p in partial):
-            # Some indicators did not load: "sasaran without indicators" would only echo that.
-            checks = [d for d in checks if d.code != "KR216"]
-        found += checks
-        found += _plugin_checks(manager, catalogue)
-        found += check_examples(catalogue, rule)
-        if invariants is not None:
-            found += check_invariants(catalogue, rule, invariants)
+        groups = [group for group in groups if any(entry.name in given for entry in group)]
+    work = _Work(
+        tuple(layers),
+        functions,
+        manager,
+        not_applicable_rule(manager),
+        decreasing_pattern(_decreasing_words(manager)),
+        invariants,
+        given,
+    )
+    found, catalogues = _check_groups(work, groups, jobs)
     if given is not None:
         found = [d for d in found if d.location.file in given]
         files_checked = len(given)
     else:
         files_checked = sum(len(layer.sources) for layer in layers)
     ordered = sorted(set(diagnostics + found), key=_position)
-    return ValidationResult(tuple(ordered), files_checked, len(catalogues), invariants)
+    return ValidationResult(tuple(ordered), files_checked, catalogues, invariants)
+
+
+@attrs.frozen
+class _Work:
+    """What checking a group of files needs."""
+
+    layers: tuple[Layer, ...]
+    functions: Mapping[str, FormulaFunction]
+    manager: Any
+    rule: NotApplicableRule
+    decreasing: Pattern[str]
+    invariants: InvariantRun | None
+    given: set[str] | None
+
+
+def _check_group(work: _Work, group: list[Entry]) -> tuple[list[Diagnostic], int]:
+    """Load one group of files (a unit type and year, in every layer) and check what is in
+    force and what could be built of files with errors: (diagnostics, catalogues in force)."""
+    partial: list = []
+    catalogue_set, loading = collect_entries(work.layers, group, work.functions, partial)
+    catalogues = [*catalogue_set]
+    if work.given is not None:
+        catalogues = [c for c in catalogues if work.given.intersection(c.files)]
+        partial = [c for c in partial if work.given.intersection(c.files)]
+    found = list(loading)
+    # Files with errors still get their other indicators checked: one pass shows everything.
+    for catalogue in [*catalogues, *partial]:
+        checks = check(catalogue, work.rule, work.decreasing)
+        if any(catalogue is p for p in partial):
+            # Some indicators did not load: "sasaran without indicators" would only echo that.
+            checks = [d for d in checks if d.code != "KR216"]
+        found += checks
+        found += _plugin_checks(work.manager, catalogue)
+        found += check_examples(catalogue, work.rule)
+        if work.invariants is not None:
+            found += check_invariants(catalogue, work.rule, work.invariants)
+    return found, len(catalogues)
+
+
+def _check_groups(
+    work: _Work, groups: list[list[Entry]], jobs: int | None
+) -> tuple[list[Diagnostic], int]:
+    processes = _processes(jobs, sum(len(group) for group in groups))
+    if processes > 1:
+        return _in_processes(work, groups, processes)
+    found: list[Diagnostic] = []
+    catalogues = 0
+    for group in groups:
+        group_found, group_catalogues = _check_group(work, group)
+        found += group_found
+        catalogues += group_catalogues
+    return found, catalogues
+
+
+def _processes(jobs: int | None, files: int) -> int:
+    """How many processes check ``files`` files: ``jobs``, else ``KINERJA_RULES_JOBS``, else
+    one per core (and per :data:`FILES_PER_PROCESS` files); one where the platform does not
+    fork."""
+    if jobs is None:
+        setting = os.environ.get("KINERJA_RULES_JOBS", "").strip()
+        jobs = int(setting) if setting.isdigit() else None
+    if jobs is None:
+        if files < 2 * FILES_PER_PROCESS:
+            return 1
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+        jobs = min(cores or os.cpu_count() or 1, files // FILES_PER_PROCESS)
+    jobs = min(jobs, files)
+    if jobs <= 1:
+        return 1
+    import multiprocessing
+
+    if (
+        "fork" not in multiprocessing.get_all_start_methods()
+        or multiprocessing.current_process().daemon  # a pool's worker may not start processes
+    ):
+        return 1
+    return jobs
+
+
+#: The work of :func:`_in_processes`, inherited by the forked processes (nothing is pickled
+#: but the diagnostics they return).
+_FORKED: tuple[_Work, list[list[list[Entry]]]] | None = None
+
+
+def _in_processes(
+    work: _Work, groups: list[list[Entry]], processes: int
+) -> tuple[list[Diagnostic], int]:
+    import multiprocessing
+
+    global _FORKED
+    shares: list[list[list[Entry]]] = [[] for _ in range(processes)]
+    sizes = [0] * processes
+    for group in sorted(groups, key=len, reverse=True):  # the largest first, to the least busy
+        least = sizes.index(min(sizes))
+        shares[least].append(group)
+        sizes[least] += len(group)
+    _FORKED = (work, shares)
+    sys.stdout.flush()  # a forked process must not write what this one has buffered
+    sys.stderr.flush()
+    gc.freeze()  # what the processes inherit is never collected there
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            results = pool.map(_check_share, range(processes), chunksize=1)
+    finally:
+        gc.unfreeze()
+        _FORKED = None
+    found: list[Diagnostic] = []
+    catalogues = 0
+    for share_found, share_catalogues in results:
+        found += share_found
+        catalogues += share_catalogues
+    return found, catalogues
+
+
+def _check_share(number: int) -> tuple[list[Diagnostic], int]:
+    assert _FORKED is not None
+    work, shares = _FORKED
+    # This process only checks and ends: collect garbage seldom, as most of what a file makes is
+    # freed as soon as its catalogue is checked.
+    gc.set_threshold(100_000, 50, 50)
+    found: list[Diagnostic] = []
+    catalogues = 0
+    for group in shares[number]:
+        group_found, group_catalogues = _check_group(work, group)
+        found += group_found
+        catalogues += group_catalogues
+    return found, catalogues
 
 
 def _expand(paths: Sequence[str | os.PathLike[str]], diagnostics: list[Diagnostic]) -> list[Path]:

@@ -97,7 +97,7 @@ def engine_with(tmp_path: Path, text: str) -> Engine:
     folder = tmp_path / "katalog"
     folder.mkdir(exist_ok=True)
     (folder / "uji.toml").write_text(text, encoding="utf-8")
-    return Engine.create([folder], entry_points=False)
+    return Engine.create([folder], entry_points=False, lazy=False)
 
 
 def evaluate_entries(tmp_path: Path, engine: Engine, entries: dict[str, str]):

@@ -172,7 +172,7 @@ def test_hostile_formulas_are_refused_when_the_catalogue_loads(tmp_path, formula
     path.write_text(CATALOGUE.format(formula="'''" + formula + "'''"), encoding="utf-8")
     started = time.perf_counter()
     with pytest.raises(KinerjaError) as caught:
-        Engine.create([tmp_path], entry_points=False)
+        Engine.create([tmp_path], entry_points=False, lazy=False)
     elapsed = time.perf_counter() - started
     [diagnostic] = caught.value.diagnostics
     assert diagnostic.location.file == str(path)
@@ -186,7 +186,7 @@ def test_hostile_formulas_are_refused_when_the_catalogue_loads(tmp_path, formula
 def test_formula_error_column_points_into_the_formula(tmp_path):
     (tmp_path / "uji.toml").write_text(CATALOGUE.format(formula='"A / B * X"'), encoding="utf-8")
     with pytest.raises(KinerjaError) as caught:
-        Engine.create([tmp_path], entry_points=False)
+        Engine.create([tmp_path], entry_points=False, lazy=False)
     [diagnostic] = caught.value.diagnostics
     # line 16 is `formula = "A / B * X"`: the quote is column 11, A column 12, X 8 further on.
     assert (diagnostic.location.line, diagnostic.location.col) == (16, 20)

@@ -88,7 +88,7 @@ def test_hook_kinerja_catalogues(tmp_path):
             return [first, first]
 
     with pytest.raises(KinerjaError) as caught:
-        Engine.create(entry_points=False, plugins=[Clashing()])
+        Engine.create(entry_points=False, plugins=[Clashing()], lazy=False)
     assert [d.code for d in caught.value.diagnostics] == ["KR205"]
     assert "layanan" in caught.value.diagnostics[0].message
 
@@ -172,7 +172,7 @@ def test_hook_kinerja_formula_functions(tmp_path):
             return [path]
 
     with pytest.raises(KinerjaError) as caught:
-        Engine.create(entry_points=False, plugins=[OnlyCatalogue()])
+        Engine.create(entry_points=False, plugins=[OnlyCatalogue()], lazy=False)
     assert caught.value.diagnostics[0].code == "KR304"
 
     class Shadowing:

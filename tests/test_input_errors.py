@@ -50,7 +50,7 @@ def line_of(text: str, fragment: str) -> int:
 def load_catalogue_text(tmp_path: Path, text: str):
     (tmp_path / "uji.toml").write_text(text, encoding="utf-8")
     with pytest.raises(KinerjaError) as caught:
-        Engine.create([tmp_path], entry_points=False)
+        Engine.create([tmp_path], entry_points=False, lazy=False)
     return caught.value.diagnostics
 
 
@@ -183,7 +183,7 @@ def test_split_catalogue_with_clashing_policy(tmp_path):
     )
     (tmp_path / "b.toml").write_text(other, encoding="utf-8")
     with pytest.raises(KinerjaError) as caught:
-        Engine.create([tmp_path], entry_points=False)
+        Engine.create([tmp_path], entry_points=False, lazy=False)
     assert [d.code for d in caught.value.diagnostics] == ["KR207"]
 
 
@@ -199,7 +199,7 @@ def test_split_catalogue_with_clashing_policy(tmp_path):
 def test_malformed_catalogue_files(tmp_path, content, code):
     (tmp_path / "junk.toml").write_bytes(content)
     with pytest.raises(KinerjaError) as caught:
-        Engine.create([tmp_path], entry_points=False)
+        Engine.create([tmp_path], entry_points=False, lazy=False)
     assert code in {d.code for d in caught.value.diagnostics}
     assert all(d.location.file == str(tmp_path / "junk.toml") for d in caught.value.diagnostics)
 

@@ -1,0 +1,265 @@
+"""Benchmark: the national workload through ``kinerja-rules batch``, end to end.
+
+    python benchmarks/bench_national.py [--units 24000] [--months 12] [--jobs 1] [--sample 2000]
+
+Generates a long Parquet table of ``units`` units (half LPKA, half Bapas, the bundled 2023
+catalogues) with monthly counts for ``months`` months (the value distribution of
+bench_evaluate.py: some empty populations, counts up to 2 000), then
+
+* runs ``kinerja-rules batch DATA.parquet --period monthly -o RESULT.parquet`` in a subprocess
+  (end-to-end wall time; peak RSS of the child from ``RUSAGE_CHILDREN``);
+* times the evaluation alone in this process (the table already in memory, pivot included);
+* times a hand-written function (bench_evaluate.by_hand) on a sample of data sets, for the ratio;
+* checks the batch result against the per-row engine on a random sample of data sets
+  (unit × period), every field of every row.
+
+The last line is one JSON object with the figures. Targets to compare with (not asserted):
+evaluation <= 3 s for 8.6 M evaluations, end to end <= 10 s, peak RSS <= 1.5 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import numpy as np  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+from kinerja_rules import Engine  # noqa: E402
+from kinerja_rules.batch.run import _plans, _prepare, evaluate_chunk, parse_periods  # noqa: E402
+from kinerja_rules.batch.verify import differences, reference  # noqa: E402
+from kinerja_rules.data import DataEntry, UnitData  # noqa: E402
+from kinerja_rules.diagnostics import Location  # noqa: E402
+from kinerja_rules.periods import month  # noqa: E402
+
+
+def generate(engine, units: int, months: int, seed: int = 2023):
+    """Columns of the long table, generated straight into numpy (as a reader delivers them)."""
+    rng = np.random.default_rng(seed)
+    catalogues = [engine.catalogue("lpka", 2023), engine.catalogue("bapas", 2023)]
+    parts = []
+    for c, catalogue in enumerate(catalogues):
+        ids = np.arange(c, units, 2)
+        n = len(ids)
+        for indicator in catalogue.indicators:
+            names = [spec.name for spec in indicator.inputs]
+            columns = {}
+            if len(names) == 1:
+                most = int(indicator.target.value) if indicator.target else 1
+                columns[names[0]] = rng.integers(0, most, (n, months), endpoint=True)
+            else:
+                for part, whole in zip(names[::2], names[1::2]):
+                    total = np.where(
+                        rng.random((n, months)) < 0.5,
+                        0,
+                        rng.integers(1, 2000, (n, months), endpoint=True),
+                    )
+                    columns[whole] = total
+                    columns[part] = np.floor(rng.random((n, months)) * (total + 1)).astype(int)
+            for name in names:
+                parts.append((c, ids, indicator.id, name, columns[name]))
+    # one row per unit, indicator, input and month; rows of a unit together
+    unit_col, type_col, ind_col, inp_col, per_col, val_col = [], [], [], [], [], []
+    for c, ids, ind, name, values in parts:
+        n = len(ids)
+        unit_col.append(np.repeat(ids, months))
+        type_col.append(np.full(n * months, c))
+        ind_col.append(np.full(n * months, ind, dtype=object))
+        inp_col.append(np.full(n * months, name, dtype=object))
+        per_col.append(np.tile(np.arange(1, months + 1), n))
+        val_col.append(values.reshape(-1))
+    unit = np.concatenate(unit_col)
+    order = np.argsort(unit, kind="stable")
+    unit = unit[order]
+    names = np.array([f"UPT {i:05d}" for i in range(units)], dtype=object)
+    table = pa.table(
+        {
+            "unit": pa.DictionaryArray.from_arrays(
+                pa.array(unit.astype(np.int32)), pa.array(names)
+            ),
+            "unit_type": pa.DictionaryArray.from_arrays(
+                pa.array(np.concatenate(type_col)[order].astype(np.int32)),
+                pa.array(["lpka", "bapas"]),
+            ),
+            "year": pa.array(np.full(len(unit), 2023, dtype=np.int32)),
+            "indicator": pa.array(np.concatenate(ind_col)[order]).dictionary_encode(),
+            "input": pa.array(np.concatenate(inp_col)[order]).dictionary_encode(),
+            "period": pa.array(
+                np.char.zfill(np.concatenate(per_col)[order].astype(str), 2)
+            ).dictionary_encode(),
+            "value": pa.array(np.concatenate(val_col)[order].astype(np.int64)),
+        }
+    )
+    return table
+
+
+def unit_data(engine, table, unit: str) -> UnitData:
+    """One unit's data as the per-row engine's UnitData, built straight from the rows."""
+    rows = table.filter(pa.compute.equal(table["unit"].cast(pa.string()), unit)).to_pylist()
+    unit_type = rows[0]["unit_type"]
+    entries: dict = {}
+    for row in rows:
+        per = entries.setdefault(row["indicator"], {}).setdefault(int(row["period"]), {})
+        per[row["input"]] = Decimal(row["value"])
+    location = Location("bench")
+    out = {}
+    for ind, periods in entries.items():
+        parts = {
+            month(m): DataEntry(ind, values, None, None, None, location)
+            for m, values in sorted(periods.items())
+        }
+        out[ind] = DataEntry(ind, {}, None, None, None, location, periods=parts, annual=False)
+    return UnitData(unit, unit_type, 2023, out, "bench")
+
+
+#: Runs a command and prints its peak RSS (RUSAGE_CHILDREN of a small parent: the command only).
+_MEASURE = (
+    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+    "sys.exit(r.returncode)"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=24000)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--sample", type=int, default=2000, help="data sets checked per row")
+    parser.add_argument("--keep", metavar="DIR", help="keep the generated files here")
+    parser.add_argument("--generate", metavar="FILE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    engine = Engine.create(entry_points=False)
+    if args.generate:  # in a child process, so the batch child is not forked from a big parent
+        pq.write_table(
+            generate(engine, args.units, args.months), args.generate, row_group_size=1 << 20
+        )
+        return
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="bench-national-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    data_file = folder / "national.parquet"
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--generate",
+            str(data_file),
+            "--units",
+            str(args.units),
+            "--months",
+            str(args.months),
+        ],
+        check=True,
+    )
+    generated = time.perf_counter() - started
+    result_file = folder / "result.parquet"
+
+    # end to end, in a child process
+    command = [
+        sys.executable,
+        "-m",
+        "kinerja_rules.batch",
+        str(data_file),
+        "--period",
+        "monthly",
+        "--jobs",
+        str(args.jobs),
+        "-o",
+        str(result_file),
+    ]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], cwd=ROOT, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - started
+    peak = int(done.stderr.strip().splitlines()[-1])  # KiB, of the batch process alone
+    done.stderr = "\n".join(done.stderr.strip().splitlines()[:-1])
+    if done.returncode != 0:
+        print(done.stderr, file=sys.stderr)
+        raise SystemExit(f"batch failed with status {done.returncode}")
+    print(done.stderr.strip().splitlines()[-1])
+    table = pq.read_table(data_file)
+
+    # the evaluation alone, in this process (from the table in memory)
+    plans = _plans(engine, parse_periods("monthly"))
+    prepared = _prepare(table, "national")
+    started = time.perf_counter()
+    evaluated = redone = 0
+    step = 1 << 20
+    for start in range(0, prepared.num_rows, step):
+        part = prepared.slice(start, step)  # whole units: 1 048 576 is not a unit boundary,
+        result = evaluate_chunk(plans, part, "national", engine=engine)  # but close enough
+        evaluated += result.evaluated
+        redone += result.redone
+    evaluation = time.perf_counter() - started
+
+    # exactness on a random sample of data sets (unit x period)
+    rng = random.Random(7)
+    result = pq.read_table(result_file)
+    units = rng.sample(range(args.units), max(1, args.sample // args.months))
+    names = [f"UPT {i:05d}" for i in units]
+    datas = [unit_data(engine, table, name) for name in names]
+    started = time.perf_counter()
+    expected = reference(engine, datas, "monthly")
+    per_row = time.perf_counter() - started
+    mask = pa.compute.is_in(result["unit"].cast(pa.string()), pa.array(names))
+    mismatches = differences(result.filter(mask), expected)
+    checked = len(datas) * args.months
+
+    # hand-written function on a sample, for the ratio (monthly data sets as bench_evaluate)
+    import bench_evaluate
+
+    hand_sets = bench_evaluate.synthetic_workload(engine, 200, args.months)
+    started = time.perf_counter()
+    for data in hand_sets:
+        bench_evaluate.by_hand(engine.catalogue(data.unit_type, data.year), data)
+    hand = time.perf_counter() - started
+    hand_evaluations = sum(len(d.entries) for d in hand_sets)
+    hand_rate = hand_evaluations / hand
+
+    figures = {
+        "units": args.units,
+        "months": args.months,
+        "input_rows": table.num_rows,
+        "output_rows": result.num_rows,
+        "evaluations": evaluated,
+        "generated_s": round(generated, 2),
+        "evaluation_s": round(evaluation, 2),
+        "evaluations_per_s": round(evaluated / evaluation),
+        "evaluation_s_for_8_6M": round(8.64e6 / (evaluated / evaluation), 2),
+        "end_to_end_s": round(wall, 2),
+        "peak_rss_mb": round(peak / 1024),
+        "jobs": args.jobs,
+        "redone_per_row": redone,
+        "hand_written_per_s": round(hand_rate),
+        "ratio_batch_to_hand_time": round(hand_rate / (evaluated / evaluation), 3),
+        "per_row_engine_s_for_sample": round(per_row, 2),
+        "checked_data_sets": checked,
+        "mismatching": len(mismatches),
+    }
+    for line in mismatches[:5]:
+        print(line, file=sys.stderr)
+    if not args.keep:
+        for file in (data_file, result_file):
+            file.unlink(missing_ok=True)
+        os.rmdir(folder)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Columnar batch evaluation: many units and periods at once, every figure equal to the per-row
+Decimal engine's (:mod:`kinerja_rules.evaluation`).
+
+::
+
+    from kinerja_rules import Engine
+    from kinerja_rules.batch import evaluate_table
+
+    result = evaluate_table(Engine.create(), table)   # a pyarrow Table in the long format
+
+How it is exact: numbers are float64 columns that carry, row by row, a proven bound on their
+distance from the value the per-row engine computes (:mod:`~kinerja_rules.batch.interval`);
+a figure is decided only where that bound cannot change it, and the data sets with anything
+undecided — and the catalogues whose formulas, plugin rules or composite inputs the columnar
+path does not cover — are evaluated by the per-row engine itself (:mod:`.rows`). The whole
+argument is in the docstring of :mod:`kinerja_rules.batch.interval`; docs/batch.md is the guide.
+
+numpy and pyarrow are the ``batch`` extra (``pip install "kinerja-rules[batch]"``), imported
+only when a batch runs: importing this package needs neither.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+from .rules import PER_ROW, NotApplicableWhen
+
+__all__ = [
+    "PER_ROW",
+    "MissingDependency",
+    "NotApplicableWhen",
+    "add_arguments",
+    "evaluate_table",
+    "main",
+    "require",
+    "run_batch",
+]
+
+INSTALL_HINT = 'pip install "kinerja-rules[batch]"'
+
+
+class MissingDependency(ImportError):
+    """numpy or pyarrow is not installed (the ``batch`` extra)."""
+
+
+def require() -> None:
+    """Raise :class:`MissingDependency`, naming the extra, unless numpy and pyarrow import."""
+    missing = [name for name in ("numpy", "pyarrow") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise MissingDependency(
+            f"batch evaluation needs {' and '.join(missing)}, which "
+            f"{'is' if len(missing) == 1 else 'are'} not installed: {INSTALL_HINT}"
+        )
+
+
+def evaluate_table(engine, table, period=None, **options):
+    """See :func:`kinerja_rules.batch.run.evaluate_table`."""
+    require()
+    from .run import evaluate_table as run
+
+    return run(engine, table, period, **options)
+
+
+def run_batch(engine, inputs, output, **options):
+    """See :func:`kinerja_rules.batch.run.run_batch`."""
+    require()
+    from .run import run_batch as run
+
+    return run(engine, inputs, output, **options)
+
+
+def add_arguments(parser) -> None:
+    """The arguments of ``kinerja-rules batch`` (no numpy or pyarrow needed to build them)."""
+    from .arguments import add_arguments as add
+
+    add(parser)
+
+
+def main(args, engine) -> int:
+    """Run ``kinerja-rules batch`` with parsed ``args``; the exit status."""
+    import sys
+
+    try:
+        require()
+    except MissingDependency as error:
+        print(f"kinerja-rules batch: {error}", file=sys.stderr)
+        return 1
+    from .run import main as run
+
+    return run(args, engine)

@@ -1,0 +1,722 @@
+"""The columnar batch path (kinerja_rules.batch) gives the per-row engine's figures, row for row.
+
+* a hypothesis property over made-up catalogues (ranges, zero targets, floor and cap, bands,
+  weights, lower is better, shown-realisasi capaian, every rounding mode, periods with sum, last
+  and mean, missing periods, period targets) and data aimed at rounding boundaries (x.xx5),
+  ties, zero denominators and huge and tiny counts: every field of every row equals
+  :func:`kinerja_rules.evaluation.evaluate` on the same data;
+* the bundled examples through ``run_batch`` equal ``kinerja-rules evaluate --format json``;
+* bad rows are located findings and good rows are still evaluated; --jobs 2 = --jobs 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import textwrap
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+from kinerja_rules import Engine  # noqa: E402
+from kinerja_rules import batch as kbatch  # noqa: E402
+from kinerja_rules.batch.rules import bapas_batch, lpka_batch  # noqa: E402
+from kinerja_rules.batch.run import EngineRecipe, run_batch  # noqa: E402
+from kinerja_rules.batch.verify import differences, reference  # noqa: E402
+from kinerja_rules.cli import main as cli_main  # noqa: E402
+from kinerja_rules.data import DataEntry, UnitData  # noqa: E402
+from kinerja_rules.diagnostics import Location  # noqa: E402
+from kinerja_rules.periods import month, period_of_key  # noqa: E402
+from kinerja_rules.plugins import bapas, lpka  # noqa: E402
+
+from .conftest import EXAMPLES  # noqa: E402
+
+COLUMNS = ("unit", "unit_type", "year", "indicator", "input", "period", "value")
+
+CATALOGUE_A = textwrap.dedent(
+    """\
+    year = 2024
+    unit_type = "uji"
+    title = "Uji A"
+    [policy]
+    decimals = 2
+    rounding = "half_up"
+    capaian_cap = 120
+    capaian_floor = 0
+    zero_target = { met = 100, missed = 0 }
+    missing_periods = "skip_if_all"
+    [[band]]
+    name = "merah"
+    to = 70
+    achieved = false
+    [[band]]
+    name = "kuning"
+    from = 70
+    to = 90
+    to_inclusive = true
+    achieved = false
+    [[band]]
+    name = "hijau"
+    from = 90
+    from_inclusive = false
+    achieved = true
+    [[sasaran]]
+    id = "S1"
+    level = "kegiatan"
+    name = "Satu"
+    [[sasaran]]
+    id = "S2"
+    level = "kegiatan"
+    name = "Dua"
+    [[indicator]]
+    id = "rasio"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Rasio"
+    unit = "%"
+    formula = "A / B * 100"
+    target = 80
+    period_targets = { Q1 = 20, S1 = 45 }
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    [indicator.not_applicable]
+    when = "B == 0"
+    reason = "tidak ada b"
+    [[indicator]]
+    id = "turun"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Persentase menurunnya"
+    unit = "%"
+    polarity = "lower"
+    formula = "(B - A) / B * 100"
+    target = "10-20"
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    [[indicator]]
+    id = "kejadian"
+    sasaran = "S2"
+    level = "IKK"
+    name = "Jumlah kejadian"
+    unit = "Kejadian"
+    polarity = "lower"
+    formula = "N"
+    target = 0
+    consolidation = "last"
+    [indicator.inputs]
+    N = "n"
+    [[indicator]]
+    id = "dua"
+    sasaran = "S2"
+    level = "IKK"
+    name = "Dua rasio"
+    unit = "%"
+    formula = "(A/B + C/D) / 2 * 100 if B > 0 and D > 0 else (A/B * 100 if B > 0 else C/D * 100)"
+    target = 75
+    weight = 2
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    C = "c"
+    D = "d"
+    [[indicator]]
+    id = "aneh"
+    sasaran = "S2"
+    level = "IKK"
+    name = "Aneh"
+    unit = "%"
+    formula = "min(A, B) / max(A, B, 1) * 100 - abs(A - B) / 3"
+    capaian = "T / R * 100"
+    target = 50
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    [[indicator]]
+    id = "indeks"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Indeks"
+    unit = "Indeks"
+    formula = "X"
+    target = 82.5
+    capaian_cap = 110
+    consolidation = "mean"
+    [indicator.inputs]
+    X = { description = "x", kind = "number" }
+    [[indicator]]
+    id = "pertiga"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Per tiga"
+    unit = "Unit"
+    formula = "A / 3"
+    target = 0.5
+    weight = 0.5
+    [indicator.inputs]
+    A = "a"
+    """
+)
+
+CATALOGUE_B = textwrap.dedent(
+    """\
+    year = 2024
+    unit_type = "ujib"
+    title = "Uji B"
+    [policy]
+    decimals = 0
+    rounding = "half_even"
+    capaian_from = "shown"
+    status_from = "shown"
+    not_applicable = "zero"
+    overall = "sasaran"
+    missing_periods = "never"
+    [[sasaran]]
+    id = "S1"
+    level = "kegiatan"
+    name = "Satu"
+    weight = 3
+    [[sasaran]]
+    id = "S2"
+    level = "kegiatan"
+    name = "Dua"
+    [[indicator]]
+    id = "rasio"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Rasio"
+    unit = "%"
+    formula = "A / B * 100"
+    target = 85
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    [[indicator]]
+    id = "kali"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Kali"
+    unit = "%"
+    formula = "A * 100 / B"
+    target = 90
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    [[indicator]]
+    id = "selisih"
+    sasaran = "S2"
+    level = "IKK"
+    name = "Selisih"
+    unit = "Unit"
+    formula = "A - B"
+    target = 10
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    [[indicator]]
+    id = "geser"
+    sasaran = "S2"
+    level = "IKK"
+    name = "Geser"
+    unit = "%"
+    formula = "(A + 1) / (B + 2) * 100"
+    target = 0
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    """
+)
+
+CATALOGUE_C = textwrap.dedent(
+    """\
+    year = 2024
+    unit_type = "ujic"
+    title = "Uji C"
+    [policy]
+    decimals = 1
+    rounding = "down"
+    capaian_lower = "T / R * 100"
+    [[sasaran]]
+    id = "S1"
+    level = "kegiatan"
+    name = "Satu"
+    [[indicator]]
+    id = "rasio"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Rasio"
+    unit = "%"
+    formula = "A / B * 100"
+    target = 33.3
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    [[indicator]]
+    id = "hunian"
+    sasaran = "S1"
+    level = "IKK"
+    name = "Tingkat hunian"
+    unit = "%"
+    polarity = "lower"
+    above_100 = true
+    formula = "A / B * 100"
+    target = 100
+    consolidation = "max"
+    [indicator.inputs]
+    A = "a"
+    B = "b"
+    """
+)
+
+CATALOGUES = {"uji": CATALOGUE_A, "ujib": CATALOGUE_B, "ujic": CATALOGUE_C}
+PERIODS = ["year", "03", "Q2", "S1", "2024-09", "12"]
+
+
+_ENGINES: dict = {}
+
+
+@pytest.fixture(scope="module")
+def made_up(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("batch") / "katalog"
+    folder.mkdir()
+    for name, text in CATALOGUES.items():
+        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
+    _ENGINES["made_up"] = Engine.create([folder], entry_points=False)
+    return _ENGINES["made_up"]
+
+
+# --- data aimed at the boundaries -------------------------------------------------------------
+
+SPECIAL = [0, 1, 2, 3, 5, 7, 8, 16, 25, 40, 64, 80, 125, 200, 400, 625, 1000, 1024, 10**12]
+counts = st.one_of(st.sampled_from(SPECIAL), st.integers(0, 2500))
+numbers = st.one_of(
+    st.sampled_from(["0", "82.5", "0.125", "99.995", "100", "82.49", "0.000001"]),
+    st.decimals(0, 1000, places=3, allow_nan=False, allow_infinity=False).map(str),
+)
+MONTHS = [f"{m:02d}" for m in range(1, 13)]
+
+
+@st.composite
+def entries(draw, indicator):
+    """One indicator's data: annual inputs, a realisasi, not_measured, or periods (some gaps)."""
+    names = [s.name for s in indicator.data_inputs]
+    kinds = {s.name: s.kind for s in indicator.data_inputs}
+
+    def inputs():
+        return {n: draw(numbers if kinds[n] == "number" else counts) for n in names}
+
+    mode = draw(st.sampled_from(["inputs", "inputs", "periods", "periods", "real", "nm", "none"]))
+    if mode == "none":
+        return None
+    if mode == "inputs":
+        return {"": inputs()}
+    if mode == "real":
+        return {"": {"realisasi": draw(st.sampled_from(["0", "12.5", "80", "99.995", "1000"]))}}
+    if mode == "nm":
+        return {"": {"not_measured": draw(st.sampled_from(["tidak ada", "libur"]))}}
+    keys = draw(st.sampled_from([MONTHS, ["Q1", "Q2", "Q3", "Q4"], ["S1", "S2"]]))
+    chosen = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=len(keys), unique=True))
+    out = {}
+    for key in chosen:
+        kind = draw(st.sampled_from(["inputs", "inputs", "inputs", "real", "nm"]))
+        if kind == "inputs":
+            out[key] = inputs()
+        elif kind == "real":
+            out[key] = {"realisasi": draw(st.sampled_from(["3", "12.5", "40"]))}
+        else:
+            out[key] = {"not_measured": "belum"}
+    return out
+
+
+@st.composite
+def data_sets(draw, engine):
+    units = []
+    for number in range(draw(st.integers(1, 5))):
+        unit_type = draw(st.sampled_from(sorted(CATALOGUES)))
+        catalogue = engine.catalogue(unit_type, 2024)
+        found = {}
+        for indicator in catalogue.indicators:
+            entry = draw(entries(indicator))
+            if entry is not None:
+                found[indicator.id] = entry
+        if not found:  # a data set is its rows: one without any is not in a long table
+            found[catalogue.indicators[0].id] = {"": {"not_measured": "kosong"}}
+        units.append((f"unit {number}", unit_type, found))
+    return units
+
+
+def long_table(units, year=2024):
+    rows = {c: [] for c in COLUMNS}
+    for unit, unit_type, found in units:
+        for indicator, parts in found.items():
+            for period, values in parts.items():
+                for name, value in values.items():
+                    for column, cell in zip(
+                        COLUMNS, (unit, unit_type, str(year), indicator, name, period, str(value))
+                    ):
+                        rows[column].append(cell)
+    return pa.table(rows)
+
+
+def unit_data(units, year=2024):
+    """The same data as the per-row engine's UnitData, built without the batch path."""
+    out = []
+    location = Location("test")
+    for unit, unit_type, found in units:
+        entries = {}
+        for indicator, parts in found.items():
+            built = {}
+            for key, values in parts.items():
+                if "realisasi" in values:
+                    built[key] = DataEntry(
+                        indicator, {}, Decimal(values["realisasi"]), None, None, location
+                    )
+                elif "not_measured" in values:
+                    built[key] = DataEntry(
+                        indicator, {}, None, values["not_measured"], None, location
+                    )
+                else:
+                    inputs = {n: Decimal(str(v)) for n, v in values.items()}
+                    built[key] = DataEntry(indicator, inputs, None, None, None, location)
+            periods = dict(sorted((period_of_key(k), e) for k, e in built.items() if k))
+            if "" in built:
+                import attrs
+
+                entries[indicator] = attrs.evolve(built[""], periods=periods)
+            else:
+                entries[indicator] = DataEntry(
+                    indicator, {}, None, None, None, location, periods=periods, annual=False
+                )
+        out.append(UnitData(unit, unit_type, year, entries, "test"))
+    return out
+
+
+def test_batch_equals_the_per_row_engine(made_up):
+    _property()
+
+
+@given(st.data())
+def _property(data):
+    made_up = _ENGINES["made_up"]
+    units = data.draw(data_sets(made_up))
+    findings = []
+    got = kbatch.evaluate_table(made_up, long_table(units), PERIODS, findings=findings)
+    assert findings == []
+    expected = reference(made_up, unit_data(units), PERIODS)
+    assert differences(got, expected) == []
+
+
+def test_columnar_path_decides_ties_itself(made_up):
+    """Exact ties (12.5 at 0 places, 78.125 at 2) are decided by the columnar path, not per row."""
+    from kinerja_rules.batch.run import _plans, _prepare, evaluate_chunk, parse_periods
+
+    units = [
+        ("u1", "ujib", {"rasio": {"": {"A": 1, "B": 8}}, "kali": {"": {"A": 5, "B": 40}}}),
+        ("u2", "uji", {"rasio": {"": {"A": 25, "B": 32}}, "pertiga": {"": {"A": 3}}}),
+    ]
+    plans = _plans(made_up, parse_periods(None))
+    result = evaluate_chunk(plans, _prepare(long_table(units), "t"), "t")
+    assert all(not part[2].redo.any() for part in result.parts)
+    got = kbatch.evaluate_table(made_up, long_table(units))
+    assert differences(got, reference(made_up, unit_data(units))) == []
+    rows = {(r["unit"], r["id"]): r for r in got.to_pylist()}
+    assert rows[("u1", "rasio")]["realisasi"] == 12  # 12.5 half_even -> 12
+    assert rows[("u2", "rasio")]["realisasi"] == 78.13  # 78.125 half_up
+
+
+# --- the bundled examples -----------------------------------------------------------------------
+
+DATA_FILES = [
+    "2023/bapas-lahat.toml",
+    "2023/lpka-pangkalpinang.toml",
+    "2022/bapas-lahat.toml",
+    "2022/lpka-pangkalpinang.toml",
+    "2023/bapas-lahat-bulanan.toml",
+    "2023/lpka-pangkalpinang-bulanan.toml",
+]
+
+
+def _evaluate_json(capsys, path, *options):
+    assert cli_main(["evaluate", str(path), "--format", "json", *options]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _same_as_json(rows, report, period_label):
+    mine = [r for r in rows if r["unit"] == report["unit"] and r["period"] == period_label]
+    indicators = {r["id"]: r for r in mine if r["record"] == "indicator"}
+    assert len(indicators) == len(report["indicators"])
+    for item in report["indicators"]:
+        row = indicators[item["id"]]
+        assert row["realisasi"] == item["realisasi"], item["id"]
+        assert row["capaian"] == item["capaian"], item["id"]
+        assert row["status"] == item["status"], item["id"]
+        assert row["category"] == item["category"], item["id"]
+        assert row["na_reason"] == item["na_reason"], item["id"]
+        assert (row["na_code"] is None) == (item["capaian"] is not None)
+    sasaran = {r["id"]: r for r in mine if r["record"] == "sasaran"}
+    for item in report["sasaran"]:
+        row = sasaran[item["id"]]
+        for key in ("capaian", "status", "category", "measured", "total"):
+            assert row[key] == item[key], (item["id"], key)
+    overall = [r for r in mine if r["record"] == "overall"]
+    assert overall[0]["capaian"] == report["overall"]
+
+
+def test_bundled_examples_equal_evaluate_json(tmp_path, capsys):
+    engine = Engine.create(entry_points=False)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in DATA_FILES:
+        shutil.copy(EXAMPLES / name, folder / name.replace("/", "-"))
+    out = tmp_path / "hasil.parquet"
+    found = []
+    run_batch(engine, [folder], out, findings=found)
+    assert found == []
+    rows = pq.read_table(out).to_pylist()
+    for name in DATA_FILES[:4]:
+        report = _evaluate_json(capsys, EXAMPLES / name)
+        _same_as_json([r for r in rows if r["year"] == report["year"]], report, str(report["year"]))
+    # monthly data, to date of June, through a long CSV file
+    out = tmp_path / "juni.csv"
+    csv_in = tmp_path / "bulanan.csv"
+    _write_long_csv(engine, [EXAMPLES / n for n in DATA_FILES[4:]], csv_in)
+    run_batch(engine, [csv_in], out, period="2023-06")
+    rows = [_typed(r) for r in csv.DictReader(out.open(encoding="utf-8"))]
+    for name in DATA_FILES[4:]:
+        report = _evaluate_json(capsys, EXAMPLES / name, "--period", "2023-06")
+        _same_as_json(rows, report, "2023-06")
+
+
+def _typed(row):
+    out = dict(row)
+    for key in ("realisasi", "capaian"):
+        out[key] = float(row[key]) if row[key] != "" else None
+        if out[key] is not None and out[key] == int(out[key]):
+            out[key] = int(out[key])
+    for key in ("measured", "total", "year"):
+        out[key] = int(row[key]) if row[key] != "" else None
+    for key in ("category", "na_reason", "na_code", "status", "id", "sasaran"):
+        out[key] = row[key] if row[key] != "" else None
+    return out
+
+
+def _write_long_csv(engine, files, path):
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for file in files:
+            data = engine.load_data(file)
+            for entry in data.entries.values():
+                parts = ([("", entry)] if entry.annual else []) + [
+                    (p.key, e) for p, e in entry.periods.items()
+                ]
+                for key, part in parts:
+                    if part.not_measured is not None:
+                        items = [("not_measured", part.not_measured)]
+                    elif part.realisasi is not None:
+                        items = [("realisasi", format(part.realisasi, "f"))]
+                    else:
+                        items = [(n, format(v, "f")) for n, v in part.inputs.items()]
+                    for name, value in items:
+                        writer.writerow(
+                            [
+                                data.unit,
+                                data.unit_type,
+                                data.year,
+                                entry.indicator_id,
+                                name,
+                                key,
+                                value,
+                            ]
+                        )
+
+
+# --- bad rows -------------------------------------------------------------------------------------
+
+BAD = """\
+unit,unit_type,year,indicator,input,period,value
+Bapas A,bapas,2023,klien_bekerja,A,,629
+Bapas A,bapas,2023,klien_bekerja,B,,1277
+Bapas A,bapas,2023,tidak_ada,A,,1
+Bapas A,bapas,2023,anak_putusan_pidana_penjara,A,,-3
+Bapas A,bapas,2023,anak_putusan_pidana_penjara,B,,151
+Bapas A,bapas,2023,klien_anak_pendidikan,A,,lima
+Bapas A,bapas,2023,klien_anak_pendidikan,B,,151
+Bapas A,bapas,2023,layanan_perkantoran,N,,1.5
+Bapas A,bapas,2023,klien_bekerja,Z,,3
+Bapas A,bapas,2023,klien_bekerja,A,,630
+Bapas A,bapas,2023,perangkat_pengolah_data,N,13,54
+Lapas X,lapas,2023,klien_bekerja,A,,1
+Bapas B,bapas,2031,klien_bekerja,A,,1
+Bapas C,bapas,2023,klien_bekerja,A,,10
+Bapas C,bapas,2023,klien_bekerja,B,,20
+"""
+
+
+def test_bad_rows_are_located_findings_and_good_rows_evaluated(tmp_path, capsys):
+    engine = Engine.create(entry_points=False)
+    source = tmp_path / "data.csv"
+    source.write_text(BAD, encoding="utf-8")
+    out = tmp_path / "hasil.parquet"
+    found = []
+    run_batch(engine, [source], out, findings=found)
+    codes = {(d.code, d.location.line, d.location.field) for d in found}
+    assert codes == {
+        ("KR401", 4, "indicator"),
+        ("KR403", 5, "value"),
+        ("KR404", 7, "value"),
+        ("KR407", 9, "value"),
+        ("KR406", 10, "input"),
+        ("KR204", 11, "input"),
+        ("KR412", 12, "period"),
+        ("KR405", 13, "unit_type"),
+        ("KR405", 14, "unit_type"),
+    }, [d.format() for d in found]
+    assert all(d.location.file == str(source) for d in found)
+    assert all(d.location.col == 1 + COLUMNS.index(d.location.field) for d in found)
+    rows = {(r["unit"], r["id"]): r for r in pq.read_table(out).to_pylist()}
+    assert rows[("Bapas A", "klien_bekerja")]["realisasi"] == 49.26  # the first A is kept
+    assert (
+        rows[("Bapas A", "anak_putusan_pidana_penjara")]["na_reason"] == "tidak ada data realisasi"
+    )
+    assert rows[("Bapas C", "klien_bekerja")]["realisasi"] == 50
+    assert {u for u, _ in rows} == {"Bapas A", "Bapas C"}
+    # the command line: exit 1, findings as CSV and JSON lines, no traceback
+    from kinerja_rules.batch.__main__ import run
+
+    for suffix in ("csv", "jsonl"):
+        report = tmp_path / f"temuan.{suffix}"
+        status = run([str(source), "-o", str(tmp_path / "r.csv"), "--findings", str(report)])
+        assert status == 1
+        text = report.read_text(encoding="utf-8")
+        if suffix == "csv":
+            listed = list(csv.DictReader(text.splitlines()))
+        else:
+            listed = [json.loads(line) for line in text.splitlines()]
+        assert {(r["code"], int(r["row"])) for r in listed} == {(c, r) for c, r, _ in codes}
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "wrote" in err
+
+
+def test_nothing_half_written(tmp_path):
+    engine = Engine.create(entry_points=False)
+    source = tmp_path / "data.csv"
+    source.write_text(BAD, encoding="utf-8")
+    out = tmp_path / "hasil.parquet"
+
+    class Stop:
+        total = 0
+
+        def advance(self, count):
+            raise KeyboardInterrupt
+
+        def close(self):
+            pass
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(engine, [source], out, progress=Stop())
+    assert list(tmp_path.iterdir()) == [source]
+
+
+def test_jobs_two_gives_the_rows_of_jobs_one(tmp_path, made_up):
+    import random
+
+    rng = random.Random(5)
+    units = []
+    for number in range(60):
+        found = {
+            "rasio": {m: {"A": rng.randint(0, 50), "B": rng.randint(0, 60)} for m in MONTHS[:9]},
+            "kali": {"": {"A": rng.randint(0, 9), "B": rng.choice([0, 8, 40])}},
+            "selisih": {"": {"A": rng.randint(0, 20), "B": rng.randint(0, 20)}},
+        }
+        units.append((f"u{number:03d}", "ujib", found))
+    source = tmp_path / "data.parquet"
+    pq.write_table(long_table(units), source)
+    catalog = tmp_path / "katalog"
+    catalog.mkdir()
+    (catalog / "ujib.toml").write_text(CATALOGUE_B, encoding="utf-8")
+    engine = Engine.create([catalog], entry_points=False)
+    one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
+    run_batch(engine, [source], one, period="quarterly", chunk_rows=300)
+    recipe = EngineRecipe((str(catalog),), entry_points=False)
+    run_batch(
+        engine, [source], two, period="quarterly", jobs=2, chunk_rows=300, engine_recipe=recipe
+    )
+    assert pq.read_table(one).to_pylist() == pq.read_table(two).to_pylist()
+    expected = reference(engine, unit_data(units), "quarterly")
+    assert differences(pq.read_table(one), expected) == []
+
+
+# --- plugins' batch forms and the extra -------------------------------------------------------
+
+
+@settings(max_examples=30)
+@given(st.lists(st.sampled_from([0, 0, 1, 5]), min_size=4, max_size=4))
+def test_batch_forms_agree_with_the_plugin_hooks(values):
+    engine = Engine.create(entry_points=False)
+    from kinerja_rules.formula import BOOLEAN, compile_formula
+
+    for catalogue in engine.catalogues:
+        for indicator in catalogue.indicators:
+            inputs = {s.name: Decimal(v) for s, v in zip(indicator.inputs, values)}
+            for hook, form in ((lpka, lpka_batch), (bapas, bapas_batch)):
+                expected = hook.kinerja_not_applicable(catalogue, indicator, inputs)
+                rule = form(catalogue, indicator)
+                if rule is None:
+                    assert expected is None
+                    continue
+                holds = rule.when is None or compile_formula(
+                    rule.when, set(inputs), engine.functions, BOOLEAN
+                ).evaluate(inputs)
+                assert (rule.reason if holds else None) == expected
+
+
+def test_missing_extra_names_it(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a)
+    )
+    with pytest.raises(kbatch.MissingDependency, match=r"kinerja-rules\[batch\]"):
+        kbatch.require()
+
+
+def test_a_plugin_without_batch_form_sends_its_catalogues_per_row(tmp_path):
+    class Plugin:
+        from kinerja_rules import hookimpl
+
+        @hookimpl
+        def kinerja_not_applicable(self, catalogue, indicator, inputs):
+            return "selalu" if indicator.id == "klien_bekerja" else None
+
+    engine = Engine.create(entry_points=False, plugins=[Plugin()])
+    units = [("Bapas A", "bapas", {"klien_bekerja": {"": {"A": 1, "B": 2}}})]
+    table = long_table(units, 2023)
+    got = {r["id"]: r for r in kbatch.evaluate_table(engine, table).to_pylist()}
+    assert got["klien_bekerja"]["na_reason"] == "selalu"
+    assert (
+        differences(kbatch.evaluate_table(engine, table), reference(engine, unit_data(units, 2023)))
+        == []
+    )
+
+
+def test_periods_accept_the_documented_forms():
+    from kinerja_rules.batch.run import parse_periods
+
+    assert parse_periods(None) == ((None, None),)
+    assert parse_periods(["2023-06", "Q2", "year"]) == (
+        (2023, month(6)),
+        (None, period_of_key("Q2")),
+        (None, None),
+    )
+    assert len(parse_periods("monthly")) == 12
+    with pytest.raises(ValueError):
+        parse_periods("2023-13")
