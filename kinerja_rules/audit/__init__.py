@@ -23,7 +23,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from ..budget.report import BudgetReport, evaluate_budget_file
+from ..budget.report import evaluate_budget_file
 from ..diagnostics import Diagnostic, KinerjaError, Location, closest
 from ..engine import Engine
 from ..results import Report
@@ -33,6 +33,7 @@ from .check import Audit, Finding
 from .loader import load_printed, parse_printed, parse_status
 from .model import PrintedFile
 from .render import FORMATS, render_audit
+from .result import AuditResult
 
 __all__ = [
     "CAUSES",
@@ -46,22 +47,6 @@ __all__ = [
     "render_audit",
     "run_audit",
 ]
-
-
-@attrs.frozen
-class AuditResult:
-    """The printed file, the reports recomputed for each year it prints, and the findings."""
-
-    printed: PrintedFile
-    reports: Mapping[int, Report]
-    budget: BudgetReport | None
-    findings: tuple[Finding, ...]
-    #: How many printed figures were compared (cells and weights).
-    checked: int
-
-    @property
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return tuple(f.diagnostic for f in self.findings)
 
 
 def run_audit(path: PathLike, engine: Engine) -> AuditResult:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from . import AuditResult
+from .result import AuditResult
 
 FORMATS = ("text", "json", "github")
 

@@ -21,8 +21,7 @@ only when a batch runs: importing this package needs neither.
 
 from __future__ import annotations
 
-import importlib.util
-
+from .extras import MissingDependency, require
 from .rules import PER_ROW, NotApplicableWhen
 
 __all__ = [
@@ -35,22 +34,6 @@ __all__ = [
     "require",
     "run_batch",
 ]
-
-INSTALL_HINT = 'pip install "kinerja-rules[batch]"'
-
-
-class MissingDependency(ImportError):
-    """numpy or pyarrow is not installed (the ``batch`` extra)."""
-
-
-def require() -> None:
-    """Raise :class:`MissingDependency`, naming the extra, unless numpy and pyarrow import."""
-    missing = [name for name in ("numpy", "pyarrow") if importlib.util.find_spec(name) is None]
-    if missing:
-        raise MissingDependency(
-            f"batch evaluation needs {' and '.join(missing)}, which "
-            f"{'is' if len(missing) == 1 else 'are'} not installed: {INSTALL_HINT}"
-        )
 
 
 def evaluate_table(engine, table, period=None, **options):

@@ -181,7 +181,7 @@ def evaluate_table(engine, table, period=None, *, findings: list | None = None, 
     engine's; each bad row becomes a located :class:`~kinerja_rules.Diagnostic` appended to
     ``findings`` (when given) and the good rows are still evaluated.
     """
-    from . import require
+    from .extras import require
 
     require()
     import pyarrow as pa
@@ -623,7 +623,7 @@ def run_batch(
     columnar path cannot decide are evaluated per row there when ``engine_recipe`` says how to
     make the engine, else in this process. Nothing is written unless the run completes.
     """
-    from . import require
+    from .extras import require
 
     require()
     started = time.perf_counter()
@@ -711,7 +711,7 @@ def _size(path: Path) -> int:
 def main(args: argparse.Namespace, engine) -> int:
     """Run ``kinerja-rules batch``; exit 0, 1 when rows were refused (the result holds every good
     row), 2 on a usage error."""
-    from . import MissingDependency
+    from .extras import MissingDependency
 
     try:
         parse_periods(args.period)

@@ -31,7 +31,7 @@ import attrs
 
 from ..diagnostics import Diagnostic, KinerjaError, Location, closest
 from ..sources import PathLike
-from . import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, SheetDocument, read_bounded
+from .document import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, SheetDocument, read_bounded
 from .layout import NOT_MEASURED, TEXT_INPUTS
 
 COLUMNS = ("unit", "unit_type", "year", "indicator", "input", "period", "value")

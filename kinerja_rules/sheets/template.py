@@ -25,7 +25,7 @@ from ..diagnostics import Diagnostic, KinerjaError
 from ..model import Catalogue, Indicator, InputSpec
 from ..periods import MONTH_NAMES, Period, periods_of
 from ..sources import PathLike, _refuse
-from . import openpyxl_module
+from .document import openpyxl_module
 from .layout import (
     ANGGARAN,
     ANNUAL,

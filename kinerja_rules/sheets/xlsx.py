@@ -23,7 +23,7 @@ from ..diagnostics import Diagnostic, KinerjaError, Location
 from ..periods import period_of_key
 from ..sources import PathLike, _refuse
 from ..tomlpos import Path
-from . import (
+from .document import (
     MAX_COLUMNS,
     MAX_MEMBERS,
     MAX_ROWS,
