@@ -437,7 +437,9 @@ def parse_quantity(value: int | Decimal | str | dict) -> tuple[Target, str | Non
     return Target(lower, upper), match.group(3) or None
 
 
-class _Builder:
+class _Builder(schema.DocumentReader):
+    points_at_values = False  # catalogue problems point at the field by default
+
     def __init__(
         self,
         doc: TomlDocument,
@@ -446,21 +448,10 @@ class _Builder:
         functions: Mapping[str, FormulaFunction],
         broken: set[str],
     ):
-        self.doc = doc
-        self.data = doc.data if isinstance(doc.data, dict) else {}
-        self.file = file
+        super().__init__(doc, file)
         self.lines = lines
         self.functions = functions
         self.broken = broken
-        self.diagnostics: list[Diagnostic] = []
-
-    def at(self, path: Path, value: bool = False) -> Location:
-        return schema.locate(self.doc, self.file, path, value)
-
-    def error(
-        self, code: str, message: str, path: Path, hint: str | None = None, value: bool = False
-    ) -> None:
-        self.diagnostics.append(Diagnostic(code, message, self.at(path, value), hint))
 
     def build(self) -> Catalogue | None:
         policy = None if "policy" in self.broken else self.policy()

@@ -30,7 +30,11 @@ _BINARY = {ast.Add: "_add", ast.Sub: "_sub", ast.Mult: "_mul"}
 _UNARY = {ast.USub: "_neg", ast.UAdd: "_pos"}
 
 
-def _call(name: str, function, *args):
+def checked_call(name: str, function, *args) -> Decimal:
+    """Call a plugin's formula function; a failure or a non-number names the function.
+
+    The one place that guards plugin functions: the tree walker in :mod:`.formula` uses it too.
+    """
     try:
         result = function(*args)
     except (NotMeasurable, ArithmeticError):
@@ -71,7 +75,7 @@ class _Translator:
             "_mul": CONTEXT.multiply,
             "_neg": CONTEXT.minus,
             "_pos": CONTEXT.plus,
-            "_call": _call,
+            "_call": checked_call,
         }
         self.count = 0
 

@@ -125,6 +125,37 @@ def locate(doc: TomlDocument, file: str, path: Path, value: bool = False) -> Loc
     return Location(file, position[0], position[1], field_name(path) or None)
 
 
+class DocumentReader:
+    """Turns a checked document into model objects, collecting located diagnostics on the way.
+
+    Every loader (catalogue, budget, printed report) reads the same way: look a path up, and on a
+    problem record a diagnostic at that path rather than stop, so one run names every problem.
+    ``points_at_values`` says where a location points by default: at the value (the figure that is
+    wrong) or at its key (the field that is wrong).
+    """
+
+    points_at_values = True
+
+    def __init__(self, doc: TomlDocument, file: str):
+        self.doc = doc
+        self.data = doc.data if isinstance(doc.data, dict) else {}
+        self.file = file
+        self.diagnostics: list[Diagnostic] = []
+
+    def at(self, path: Path, value: bool | None = None) -> Location:
+        return locate(self.doc, self.file, path, self.points_at_values if value is None else value)
+
+    def error(
+        self,
+        code: str,
+        message: str,
+        path: Path,
+        hint: str | None = None,
+        value: bool | None = None,
+    ) -> None:
+        self.diagnostics.append(Diagnostic(code, message, self.at(path, value), hint))
+
+
 def check(doc: TomlDocument, file: str, root: Mapping[str, Field]) -> list[Diagnostic]:
     """Check the whole document against the top-level fields ``root``."""
     found: list[Diagnostic] = []

@@ -33,7 +33,7 @@ import attrs
 
 from .. import kinds, schema
 from ..decimals import INPUT, YEAR, Domain
-from ..diagnostics import Diagnostic, Location, raise_if_errors
+from ..diagnostics import Diagnostic, raise_if_errors
 from ..schema import Field
 from ..sources import PathLike, read_document
 from ..tomlpos import Path, TomlDocument
@@ -216,19 +216,7 @@ def _at_rows(doc: TomlDocument, file: str, found: list[Diagnostic]) -> list[Diag
     return out
 
 
-class _Reader:
-    def __init__(self, doc: TomlDocument, file: str):
-        self.doc = doc
-        self.data = doc.data
-        self.file = file
-        self.diagnostics: list[Diagnostic] = []
-
-    def at(self, path: Path, value: bool = True) -> Location:
-        return schema.locate(self.doc, self.file, path, value)
-
-    def error(self, code: str, message: str, path: Path, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(code, message, self.at(path), hint))
-
+class _Reader(schema.DocumentReader):
     def relative(self, name: str) -> str:
         """A linked file's path, relative to the printed file (absolute paths stay)."""
         if os.path.isabs(name):

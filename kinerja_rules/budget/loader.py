@@ -170,16 +170,7 @@ def build_budget(doc: TomlDocument, file: str) -> BudgetData:
     return budget
 
 
-class _Reader:
-    def __init__(self, doc: TomlDocument, file: str):
-        self.doc = doc
-        self.data = doc.data
-        self.file = file
-        self.diagnostics: list[Diagnostic] = []
-
-    def at(self, path: Path, value: bool = True) -> Location:
-        return schema.locate(self.doc, self.file, path, value)
-
+class _Reader(schema.DocumentReader):
     def cell(self, path: Path, value: Any, percent: bool = False) -> Cell:
         return Cell(parse_percent(value) if percent else value, self.at(path))
 
@@ -323,9 +314,6 @@ class _Reader:
             return None
         number = Decimal(value)
         return number, max(0, -number.as_tuple().exponent), self.at(path)
-
-    def error(self, code: str, message: str, path: Path) -> None:
-        self.diagnostics.append(Diagnostic(code, message, self.at(path)))
 
 
 def parent_code(code: str, codes: set[str]) -> str | None:
