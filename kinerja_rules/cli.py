@@ -75,14 +75,10 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
         action="store_true",
         help="one column per period (each to date) and the year, per indicator",
     )
-    evaluate.add_argument(
-        "--strict",
-        action="store_true",
-        help="exit 1 when the data breaks the catalogue's assume, max or invariants",
+    _strict_option(
+        evaluate, "exit 1 when the data breaks the catalogue's assume, max or invariants"
     )
-    evaluate.add_argument(
-        "--format", choices=FORMATS, default="table", help="output format (default: table)"
-    )
+    _format_option(evaluate, FORMATS, "table")
 
     explain_cmd = commands.add_parser(
         "explain",
@@ -140,10 +136,8 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
         "invalid input or, with --strict, when anything is found.",
     )
     audit_cmd.add_argument("printed", metavar="PRINTED.toml", help="the figures as printed")
-    audit_cmd.add_argument(
-        "--format", choices=AUDIT_FORMATS, default="text", help="output format (default: text)"
-    )
-    audit_cmd.add_argument("--strict", action="store_true", help="exit 1 when anything is found")
+    _format_option(audit_cmd, AUDIT_FORMATS, "text")
+    _strict_option(audit_cmd, "exit 1 when anything is found")
 
     batch_cmd = commands.add_parser(
         "batch",
@@ -168,10 +162,8 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
         "on invalid input, or with --strict when there are findings.",
     )
     budget.add_argument("data", metavar="BUDGET.toml", help="budget data of one unit and year")
-    budget.add_argument(
-        "--format", choices=FORMATS, default="table", help="output format (default: table)"
-    )
-    budget.add_argument("--strict", action="store_true", help="exit 1 when there are findings")
+    _format_option(budget, FORMATS, "table")
+    _strict_option(budget, "exit 1 when there are findings")
 
     roll_cmd = commands.add_parser(
         "roll",
@@ -193,9 +185,7 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
     diff_cmd.add_argument("old", metavar="OLD.toml")
     diff_cmd.add_argument("new", metavar="NEW.toml")
     diff_cmd.add_argument("--data", metavar="DATA.toml", help="show the effect on this data")
-    diff_cmd.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text", help="output format"
-    )
+    _format_option(diff_cmd, ("text", "markdown", "json"), "text")
 
     manual_cmd = commands.add_parser(
         "manual",
@@ -203,9 +193,7 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
         help="the indicator manual (definisi operasional), as Markdown or HTML, from a catalogue",
     )
     manual_cmd.add_argument("catalogue", metavar="CATALOGUE.toml")
-    manual_cmd.add_argument(
-        "--format", choices=MANUAL_FORMATS, default="markdown", help="output format"
-    )
+    _format_option(manual_cmd, MANUAL_FORMATS, "markdown")
 
     template_cmd = commands.add_parser(
         "template",
@@ -248,10 +236,8 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
         "warning with --strict), 2 on a usage error.",
     )
     validate.add_argument("paths", nargs="*", metavar="PATH", help="catalogue files or directories")
-    validate.add_argument(
-        "--format", choices=VALIDATE_FORMATS, default="text", help="output format (default: text)"
-    )
-    validate.add_argument("--strict", action="store_true", help="warnings fail too")
+    _format_option(validate, VALIDATE_FORMATS, "text")
+    _strict_option(validate, "warnings fail too")
     validate.add_argument(
         "--no-invariants", action="store_true", help="skip the hypothesis runs of invariants"
     )
@@ -272,6 +258,16 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
         f"the rest are reported unchecked (default: {DEFAULT_EXAMPLE_BUDGET})",
     )
     return parser
+
+
+def _format_option(parser: argparse.ArgumentParser, choices, default: str) -> None:
+    parser.add_argument(
+        "--format", choices=choices, default=default, help=f"output format (default: {default})"
+    )
+
+
+def _strict_option(parser: argparse.ArgumentParser, meaning: str) -> None:
+    parser.add_argument("--strict", action="store_true", help=meaning)
 
 
 def _positive(text: str) -> int:
