@@ -25,7 +25,6 @@ from kinerja_rules import Engine  # noqa: E402
 from kinerja_rules.data import DataEntry, UnitData  # noqa: E402
 from kinerja_rules.decimals import CONTEXT  # noqa: E402
 from kinerja_rules.diagnostics import Location  # noqa: E402
-from kinerja_rules.evaluation import evaluate  # noqa: E402
 
 
 def synthetic_workload(engine: Engine, units: int, months: int, seed: int = 2023) -> list[UnitData]:
@@ -114,7 +113,7 @@ def main() -> None:
     indicators = sum(len(d.entries) for d in workload)
 
     def run_engine(data):
-        return evaluate(engine.catalogue(data.unit_type, data.year), data, engine.not_applicable)
+        return engine.evaluate(data)
 
     def run_by_hand(data):
         return by_hand(engine.catalogue(data.unit_type, data.year), data)

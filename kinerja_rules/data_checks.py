@@ -9,18 +9,16 @@ located warning (an error under ``--strict``); the indicator is still computed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from .diagnostics import Diagnostic, Severity
 from .formatting import format_decimal
 from .formula import NotMeasurable
 from .model import Catalogue
-from .results import IndicatorResult
+from .results import Outcome
 
 
-def data_findings(
-    catalogue: Catalogue, entries, results: tuple[IndicatorResult, ...]
-) -> list[Diagnostic]:
+def data_findings(catalogue: Catalogue, entries, results: Sequence[Outcome]) -> list[Diagnostic]:
     """Every breach of an assumption, an input maximum or an invariant by the data."""
     found: list[Diagnostic] = []
     for result in results:
@@ -40,7 +38,7 @@ def _values(names) -> str:
     return ", ".join(f"{name} = {format_decimal(value, 'en')}" for name, value in names.items())
 
 
-def _breaches(catalogue: Catalogue, result: IndicatorResult, entry) -> Iterator[Diagnostic]:
+def _breaches(catalogue: Catalogue, result: Outcome, entry) -> Iterator[Diagnostic]:
     indicator = result.indicator
     inputs = dict(entry.inputs)
     for spec in indicator.data_inputs:
@@ -71,11 +69,11 @@ def _breaches(catalogue: Catalogue, result: IndicatorResult, entry) -> Iterator[
                 )
     if result.realisasi is None:
         return
-    names = dict(inputs, value=result.realisasi.exact)
+    names = dict(inputs, value=result.realisasi)
     if indicator.target is not None:
         names["target"] = indicator.target.value
     if result.capaian is not None:
-        names["capaian"] = result.capaian.exact
+        names["capaian"] = result.capaian
     for invariant in indicator.invariants:
         if not invariant.formula.names <= set(names):
             continue  # speaks of inputs a reported realisasi does not give

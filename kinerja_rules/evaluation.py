@@ -24,7 +24,7 @@ capaian; by default "tercapai" from 100.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Optional
 
@@ -41,9 +41,11 @@ from .model import Catalogue, Indicator, Polarity, Policy, evaluation_order
 from .periods import YEAR, Period
 from .results import (
     Anggaran,
+    Deferred,
     Derivation,
     Figure,
     IndicatorResult,
+    Outcome,
     Report,
     SasaranResult,
     Status,
@@ -66,57 +68,131 @@ def evaluate(
     consolidated from the data's periods as each indicator declares, against the period's target
     (or the annual one); without, the year. Indicators that take other indicators' results as
     inputs are evaluated after them.
+
+    Every figure is decided here, exactly; the result objects, shown figures, derivations and
+    data findings are made when the report's ``indicators``, ``sasaran`` or ``findings`` are
+    first looked at (a country's units are mostly read for a few columns).
     """
-    done: dict[str, IndicatorResult] = {}
+    shape = _shape_of(catalogue)
     consistency: list[Diagnostic] = []
-    for indicator in evaluation_order(catalogue.indicators):
-        raw = data.entries.get(indicator.id)
-
-        def realisasi_of(entry: DataEntry, indicator: Indicator = indicator) -> Decimal | None:
-            figure = evaluate_indicator(catalogue, indicator, entry, not_applicable).realisasi
-            return figure.exact if figure is not None else None
-
-        entry = to_date(indicator, catalogue.policy, raw, period or YEAR, realisasi_of)
-        if raw is not None and period is None:
-            disagreement = annual_disagreement(indicator, catalogue.policy, raw, realisasi_of)
-            if disagreement is not None:
-                consistency.append(_disagreement(indicator, raw, disagreement))
-        for_period = _for_period(indicator, period)
-        composed = _composed_entry(for_period, entry, done)
-        if isinstance(composed, str):
-            result = _unmeasured(catalogue, for_period, composed)
+    alone: dict[str, Decimal] = {}
+    entries = data.entries
+    done: dict[str, Outcome] = {}
+    for indicator in shape.order:
+        raw = entries.get(indicator.id)
+        if period is None and (raw is None or (raw.annual and not raw.periods)):
+            entry = raw  # the common case: an annual figure, nothing to consolidate
         else:
-            result = evaluate_indicator(catalogue, for_period, composed, not_applicable)
-        if period is not None and raw is not None and period in raw.periods:
-            alone = realisasi_of(raw.periods[period])
-            if alone is not None:
-                result = attrs.evolve(result, period_realisasi=_figure(alone, catalogue.policy))
-        # The budget realised is an annual figure: shown for the year, not for a period to date.
-        done[indicator.id] = _with_anggaran(result, raw if period is None else None)
-    results = tuple(done[indicator.id] for indicator in catalogue.indicators)
+            entry = _to_date(catalogue, indicator, raw, period, not_applicable, consistency, alone)
+        for_period = indicator if period is None else _for_period(indicator, period)
+        if indicator.uses:
+            composed = _composed_entry(for_period, entry, done)
+            if isinstance(composed, str):
+                done[indicator.id] = _unmeasured(for_period, composed)
+                continue
+            entry = composed
+        done[indicator.id] = decide(catalogue, for_period, entry, not_applicable)
+    outcomes = tuple(done[indicator.id] for indicator in catalogue.indicators)
+    zero = shape.unmeasured
+    parts = [_part(outcome, zero) for outcome in outcomes]
+    sasaran_values = [
+        weighted_mean([parts[i] for i in members]) for members in shape.sasaran_members
+    ]
+    if shape.overall_of_sasaran:
+        parts = [Part(v, item.weight) for v, item in zip(sasaran_values, catalogue.sasaran)]
+    overall = weighted_mean(parts)
     policy = catalogue.policy
-    sasaran = []
-    for item in catalogue.sasaran:
-        own = [r for r in results if r.indicator.sasaran == item.id]
-        capaian = _roll_up([_part(r, policy) for r in own], policy)
-        status, category = _status(catalogue, capaian)
-        sasaran.append(
-            SasaranResult(
-                sasaran=item,
-                capaian=capaian,
-                measured=sum(1 for r in own if r.measured),
-                total=len(own),
-                status=status,
-                category=category,
-            )
-        )
-    if policy.overall == "sasaran":
-        parts = [Part(s.capaian.exact if s.capaian else None, s.sasaran.weight) for s in sasaran]
-    else:
-        parts = [_part(r, policy) for r in results]
-    findings = (*data_findings(catalogue, data.entries, results), *consistency)
-    overall = _roll_up(parts, policy)
-    return Report(catalogue, data, results, tuple(sasaran), overall, findings, period)
+
+    def indicators() -> Iterator[IndicatorResult]:
+        for outcome in outcomes:
+            key = outcome.indicator.id
+            raw = entries.get(key) if period is None else None  # the budget is annual
+            realised = alone.get(key)
+            yield result_of(catalogue, outcome, raw, realised)
+
+    def sasaran() -> Iterator[SasaranResult]:
+        for item, value, members in zip(catalogue.sasaran, sasaran_values, shape.sasaran_members):
+            capaian = _figure(value, policy) if value is not None else None
+            status, category = _status(catalogue, capaian)
+            measured = sum(1 for i in members if outcomes[i].capaian is not None)
+            yield SasaranResult(item, capaian, measured, len(members), status, category)
+
+    def findings() -> Iterator[Diagnostic]:
+        yield from data_findings(catalogue, entries, outcomes)
+        yield from consistency
+
+    return Report(
+        catalogue,
+        data,
+        Deferred(indicators),
+        Deferred(sasaran),
+        _figure(overall, policy) if overall is not None else None,
+        Deferred(findings),
+        period,
+    )
+
+
+@attrs.frozen
+class _Shape:
+    """What evaluating any data with a catalogue needs to know of it, worked out once."""
+
+    order: tuple[Indicator, ...]
+    #: Per sasaran, the positions of its indicators in the catalogue.
+    sasaran_members: tuple[tuple[int, ...], ...]
+    #: The value an unmeasured indicator counts as in a roll-up (None: left out).
+    unmeasured: Decimal | None
+    overall_of_sasaran: bool
+
+
+_SHAPES: dict[int, tuple[Catalogue, _Shape]] = {}
+
+
+def _shape_of(catalogue: Catalogue) -> _Shape:
+    known = _SHAPES.get(id(catalogue))
+    if known is not None and known[0] is catalogue:
+        return known[1]
+    policy = catalogue.policy
+    shape = _Shape(
+        tuple(evaluation_order(catalogue.indicators)),
+        tuple(
+            tuple(i for i, ind in enumerate(catalogue.indicators) if ind.sasaran == item.id)
+            for item in catalogue.sasaran
+        ),
+        Decimal(0) if policy.not_applicable == "zero" else None,
+        policy.overall == "sasaran",
+    )
+    if len(_SHAPES) > 256:
+        _SHAPES.clear()
+    _SHAPES[id(catalogue)] = (catalogue, shape)
+    return shape
+
+
+def _to_date(
+    catalogue: Catalogue,
+    indicator: Indicator,
+    raw: DataEntry | None,
+    period: Period | None,
+    not_applicable: NotApplicableRule,
+    consistency: list[Diagnostic],
+    alone: dict[str, Decimal],
+) -> DataEntry | None:
+    """The entry for the figure to date of ``period`` (the year when None), consolidated from
+    the data's periods; records a year that disagrees with its periods, and the realisasi of
+    the period alone."""
+
+    def realisasi_of(entry: DataEntry) -> Decimal | None:
+        return decide(catalogue, indicator, entry, not_applicable).realisasi
+
+    entry = to_date(indicator, catalogue.policy, raw, period or YEAR, realisasi_of)
+    if raw is not None and period is None:
+        disagreement = annual_disagreement(indicator, catalogue.policy, raw, realisasi_of)
+        if disagreement is not None:
+            consistency.append(_disagreement(indicator, raw, disagreement))
+    if period is not None and raw is not None and period in raw.periods:
+        realised = realisasi_of(raw.periods[period])
+        if realised is not None:
+            alone[indicator.id] = realised
+    return entry
 
 
 def _for_period(indicator: Indicator, period: Period | None) -> Indicator:
@@ -147,7 +223,7 @@ def _disagreement(indicator: Indicator, entry: DataEntry, words: str) -> Diagnos
 
 
 def _composed_entry(
-    indicator: Indicator, entry: DataEntry | None, done: Mapping[str, IndicatorResult]
+    indicator: Indicator, entry: DataEntry | None, done: Mapping[str, Outcome]
 ) -> DataEntry | None | str:
     """The data entry with the inputs taken from other indicators' results added; a reason
     (str) when a result it needs cannot be measured. Data-only indicators pass unchanged."""
@@ -159,33 +235,27 @@ def _composed_entry(
     values = dict(entry.inputs) if entry is not None else {}
     for spec in derived:
         source_id, part = spec.source
-        result = done[source_id]
-        figure = result.realisasi if part == "realisasi" else result.capaian
-        if figure is None:
-            return f"{spec.name} ({part} {source_id}) tidak dapat diukur: {result.na_reason}"
-        values[spec.name] = figure.exact.normalize(CONTEXT)  # 90, not 90.00: same value
+        outcome = done[source_id]
+        exact = outcome.realisasi if part == "realisasi" else outcome.capaian
+        if exact is None:
+            return f"{spec.name} ({part} {source_id}) tidak dapat diukur: {outcome.na_reason}"
+        values[spec.name] = exact.normalize(CONTEXT)  # 90, not 90.00: same value
     if entry is None and indicator.data_inputs:
         return None  # the data says nothing of the inputs it must give
     location = entry.location if entry is not None else indicator.location
     return DataEntry(indicator.id, values, None, None, None, location)
 
 
-def _unmeasured(catalogue: Catalogue, indicator: Indicator, reason: str) -> IndicatorResult:
-    derivation = Derivation(
-        "not_applicable", indicator.formula, {}, indicator.unit, catalogue.policy.decimals
-    )
-    return IndicatorResult(
-        indicator, indicator.target, None, None, Status.TIDAK_DAPAT_DIUKUR, reason, derivation
-    )
+def _unmeasured(indicator: Indicator, reason: str) -> Outcome:
+    """An indicator whose composite inputs cannot be measured."""
+    return Outcome(indicator, "not_applicable", {}, None, None, None, reason)
 
 
-def _part(result: IndicatorResult, policy: Policy) -> Part:
-    """An indicator in a roll-up: its exact capaian and weight; N/A is left out, or counts as 0
-    under the legacy ``not_applicable = "zero"`` policy."""
-    if result.capaian is not None:
-        return Part(result.capaian.exact, result.indicator.weight)
-    zero = Decimal(0) if policy.not_applicable == "zero" else None
-    return Part(zero, result.indicator.weight)
+def _part(outcome: Outcome, unmeasured: Decimal | None) -> Part:
+    """An indicator in a roll-up: its exact capaian and weight; N/A is left out (None), or
+    counts as 0 under the legacy ``not_applicable = "zero"`` policy."""
+    capaian = outcome.capaian
+    return Part(unmeasured if capaian is None else capaian, outcome.indicator.weight)
 
 
 def evaluate_indicator(
@@ -195,57 +265,34 @@ def evaluate_indicator(
     not_applicable: NotApplicableRule,
 ) -> IndicatorResult:
     """One indicator's realisasi, capaian and status, with the derivation."""
-    policy = catalogue.policy
-    inputs = entry.inputs if entry is not None else {}
+    return result_of(catalogue, decide(catalogue, indicator, entry, not_applicable))
 
-    origin = entry.origin if entry is not None else None
 
-    def derivation(source: str, realisasi: Figure | None = None) -> Derivation:
-        return Derivation(
-            source, indicator.formula, inputs, indicator.unit, policy.decimals, realisasi,
-            origin=origin,
-        )  # fmt: skip
-
-    def not_measurable(reason: str, source: str) -> IndicatorResult:
-        return IndicatorResult(
-            indicator,
-            indicator.target,
-            None,
-            None,
-            Status.TIDAK_DAPAT_DIUKUR,
-            reason,
-            derivation(source),
-        )
-
+def decide(
+    catalogue: Catalogue,
+    indicator: Indicator,
+    entry: DataEntry | None,
+    not_applicable: NotApplicableRule,
+) -> Outcome:
+    """One indicator's exact realisasi and capaian, or why it cannot be measured."""
     if entry is None:
-        return not_measurable("tidak ada data realisasi", "missing")
+        return Outcome(indicator, "missing", {}, None, None, None, "tidak ada data realisasi")
+    inputs, origin = entry.inputs, entry.origin
     if entry.not_measured is not None:
-        return not_measurable(entry.not_measured, "not_measured")
+        return Outcome(indicator, "not_measured", inputs, origin, None, None, entry.not_measured)
     if entry.realisasi is not None:
         exact, source = entry.realisasi, "reported"
     else:
-        reason = catalogue_rule(indicator, entry.inputs) or not_applicable(
-            catalogue, indicator, entry.inputs
-        )
+        reason = None if indicator.not_applicable is None else catalogue_rule(indicator, inputs)
+        reason = reason or not_applicable(catalogue, indicator, inputs)
         if reason is not None:
-            return not_measurable(reason, "not_applicable")
+            return Outcome(indicator, "not_applicable", inputs, origin, None, None, reason)
         try:
-            exact = indicator.formula.evaluate(entry.inputs)
+            exact = indicator.formula.evaluate(inputs)
         except NotMeasurable as error:
-            return not_measurable(error.reason, "not_applicable")
+            return Outcome(indicator, "not_applicable", inputs, origin, None, None, error.reason)
         source = "formula"
-    realisasi = _figure(exact, policy)
-    base = (source, indicator.formula, inputs, indicator.unit, policy.decimals, realisasi, origin)
-    return _with_capaian(catalogue, indicator, realisasi, base)
-
-
-def _with_anggaran(result: IndicatorResult, entry: DataEntry | None) -> IndicatorResult:
-    """Attach the PK's budget for the indicator and, when the data gives it, its realisation."""
-    pagu = result.indicator.anggaran
-    if pagu is None:
-        return result
-    spent = entry.realisasi_anggaran if entry is not None else None
-    return attrs.evolve(result, anggaran=Anggaran(pagu, spent))
+    return _with_capaian(catalogue, indicator, source, inputs, origin, exact)
 
 
 def catalogue_rule(indicator: Indicator, inputs: Mapping[str, Decimal]) -> str | None:
@@ -260,28 +307,26 @@ def catalogue_rule(indicator: Indicator, inputs: Mapping[str, Decimal]) -> str |
 
 
 def _with_capaian(
-    catalogue: Catalogue, indicator: Indicator, realisasi: Figure, base: tuple
-) -> IndicatorResult:
+    catalogue: Catalogue,
+    indicator: Indicator,
+    source: str,
+    inputs: Mapping[str, Decimal],
+    origin: str | None,
+    realisasi: Decimal,
+) -> Outcome:
     """Capaian by the indicator's rule (or the policy's for its polarity), against a single or a
-    range target, with the declared meaning of a zero target, floored and capped.
-
-    ``base`` holds the realisasi's derivation fields; the derivation is built once, at the end.
-    """
+    range target, with the declared meaning of a zero target, floored and capped."""
     policy = catalogue.policy
     target = indicator.target
-
-    def not_measurable(reason: str) -> IndicatorResult:
-        derivation = Derivation(*base[:6], origin=base[6])
-        return IndicatorResult(
-            indicator, target, realisasi, None, Status.TIDAK_DAPAT_DIUKUR, reason, derivation
-        )
-
     if target is None:
-        return not_measurable(f"tidak ada target untuk tahun {catalogue.year}")
+        reason = f"tidak ada target untuk tahun {catalogue.year}"
+        return Outcome(indicator, source, inputs, origin, realisasi, None, reason)
     formula: Formula | None = indicator.capaian or policy.capaian_formula(indicator.polarity)
-    r = realisasi.exact if policy.capaian_from == "exact" else realisasi.shown
-    bound, branch = target.value, None
-    if target.is_range:  # PermenPANRB: the upper bound above the range, the lower one below
+    r = realisasi
+    if policy.capaian_from != "exact":
+        r = round_shown(r, policy.decimals, policy.rounding)
+    bound, branch = target.lower, None
+    if bound != target.upper:  # a range (PermenPANRB): above it the upper bound, below the lower
         if r > target.upper:
             bound, branch = target.upper, "above"
         elif r < target.lower:
@@ -289,47 +334,83 @@ def _with_capaian(
         else:
             formula, branch, exact = None, "inside", policy.range_inside
     values = {"R": r, "T": bound}
-    zero = indicator.zero_target or policy.zero_target
-    if formula is not None and bound == 0 and zero is not None:
-        met = r <= 0 if indicator.polarity is Polarity.LOWER else r >= 0
-        formula, branch = None, "zero_met" if met else "zero_missed"
-        exact = zero.met if met else zero.missed
+    if formula is not None and bound == 0:
+        zero = indicator.zero_target or policy.zero_target
+        if zero is not None:
+            met = r <= 0 if indicator.polarity is Polarity.LOWER else r >= 0
+            formula, branch = None, "zero_met" if met else "zero_missed"
+            exact = zero.met if met else zero.missed
     if formula is not None:
         try:
             exact = formula.evaluate(values)
         except NotMeasurable as error:
-            return not_measurable(f"capaian tidak dapat dihitung: {error.reason}")
+            reason = f"capaian tidak dapat dihitung: {error.reason}"
+            return Outcome(indicator, source, inputs, origin, realisasi, None, reason)
     floor = indicator.capaian_floor if indicator.capaian_floor is not None else policy.capaian_floor
     cap = indicator.capaian_cap if indicator.capaian_cap is not None else policy.capaian_cap
-    capped = cap is not None and exact > cap
-    floored = floor is not None and exact < floor
-    unbounded = exact if capped or floored else None
-    if capped:
-        exact = cap
-    elif floored:
-        exact = floor
-    capaian = _figure(exact, policy)
+    if cap is not None and exact > cap:
+        return Outcome(
+            indicator, source, inputs, origin, realisasi, cap, None,
+            formula, values if formula is not None else {}, True, False, exact, branch,
+        )  # fmt: skip
+    if floor is not None and exact < floor:
+        return Outcome(
+            indicator, source, inputs, origin, realisasi, floor, None,
+            formula, values if formula is not None else {}, False, True, exact, branch,
+        )  # fmt: skip
+    return Outcome(
+        indicator, source, inputs, origin, realisasi, exact, None,
+        formula, values if formula is not None else {}, False, False, None, branch,
+    )  # fmt: skip
+
+
+def result_of(
+    catalogue: Catalogue,
+    outcome: Outcome,
+    entry: DataEntry | None = None,
+    period_realisasi: Decimal | None = None,
+) -> IndicatorResult:
+    """The result a reader sees of an outcome: shown figures, status, band and derivation; the
+    PK's budget for the indicator and what ``entry`` says was realised of it."""
+    policy = catalogue.policy
+    indicator = outcome.indicator
+    realisasi = _figure(outcome.realisasi, policy) if outcome.realisasi is not None else None
+    capaian = _figure(outcome.capaian, policy) if outcome.capaian is not None else None
+    measured = capaian is not None
     derivation = Derivation(
-        *base[:6],
-        origin=base[6],
-        capaian_formula=formula,
-        capaian_inputs=values if formula is not None else {},
+        outcome.source,
+        indicator.formula,
+        outcome.inputs,
+        indicator.unit,
+        policy.decimals,
+        realisasi,
+        capaian_formula=outcome.capaian_formula,
+        capaian_inputs=dict(outcome.capaian_inputs),
         capaian=capaian,
-        capped=capped,
-        floored=floored,
-        unbounded=unbounded,
-        capaian_branch=branch,
-        target=target,
+        capped=outcome.capped,
+        floored=outcome.floored,
+        unbounded=outcome.unbounded,
+        capaian_branch=outcome.capaian_branch,
+        target=indicator.target if measured else None,
+        origin=outcome.origin,
     )
     status, category = _status(catalogue, capaian)
+    pagu = indicator.anggaran
+    anggaran = None
+    if pagu is not None:
+        anggaran = Anggaran(pagu, entry.realisasi_anggaran if entry is not None else None)
     return IndicatorResult(
-        indicator, target, realisasi, capaian, status, None, derivation, category=category
+        indicator,
+        indicator.target,
+        realisasi,
+        capaian,
+        status,
+        outcome.na_reason,
+        derivation,
+        anggaran,
+        category,
+        _figure(period_realisasi, policy) if period_realisasi is not None else None,
     )
-
-
-def _roll_up(parts: list[Part], policy: Policy) -> Figure | None:
-    value = weighted_mean(parts)
-    return _figure(value, policy) if value is not None else None
 
 
 def _figure(exact: Decimal, policy: Policy) -> Figure:

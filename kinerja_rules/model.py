@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -202,12 +203,12 @@ class Indicator:
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
 
-    @property
+    @functools.cached_property  # attrs keeps a slot for it (attrs >= 23.2)
     def data_inputs(self) -> tuple[InputSpec, ...]:
         """The inputs the data gives (not those taken from other indicators' results)."""
         return tuple(spec for spec in self.inputs if spec.source is None)
 
-    @property
+    @functools.cached_property
     def uses(self) -> tuple[str, ...]:
         """The ids of the indicators whose results this one takes as inputs."""
         return tuple(dict.fromkeys(spec.source[0] for spec in self.inputs if spec.source))

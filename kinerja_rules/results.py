@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, overload
 
 import attrs
 
@@ -208,6 +209,93 @@ class IndicatorResult:
         return self.capaian is not None
 
 
+class Outcome(NamedTuple):
+    """One indicator's evaluation as it is decided: exact figures and the facts a derivation
+    needs, nothing built that a reader may never ask for.
+
+    Evaluating a country's units decides millions of these; the shown figures, the status, the
+    :class:`Derivation` and the :class:`IndicatorResult` are made from it only when a report's
+    indicators are looked at (``Report.indicators``).
+    """
+
+    indicator: Indicator
+    #: "formula", "reported", "not_measured", "missing" or "not_applicable" (as Derivation).
+    source: str
+    inputs: Mapping[str, Decimal]
+    origin: str | None
+    realisasi: Decimal | None
+    capaian: Decimal | None
+    na_reason: str | None
+    capaian_formula: Formula | None = None
+    capaian_inputs: Mapping[str, Decimal] = MappingProxyType({})
+    capped: bool = False
+    floored: bool = False
+    unbounded: Decimal | None = None
+    capaian_branch: str | None = None
+
+
+_T = TypeVar("_T")
+
+
+class Deferred(Sequence[_T]):
+    """A tuple made on first use: a report's results are built only when someone looks.
+
+    Behaves as the tuple ``build()`` returns (indexing, iteration, ``len``, equality with any
+    sequence, hashing, pickling); ``build`` runs at most once per reader in practice, and its
+    result is kept. Building twice in a race gives equal tuples, so no lock is needed.
+    """
+
+    __slots__ = ("_build", "_items")
+
+    def __init__(self, build: Callable[[], Iterable[_T]]):
+        self._build: Callable[[], Iterable[_T]] | None = build
+        self._items: tuple[_T, ...] | None = None
+
+    @classmethod
+    def of(cls, items: Iterable[_T]) -> Deferred[_T]:
+        ready = cls(tuple)
+        ready._items, ready._build = tuple(items), None
+        return ready
+
+    def items(self) -> tuple[_T, ...]:
+        items = self._items
+        if items is None:
+            build = self._build
+            assert build is not None
+            items = self._items = tuple(build())
+            self._build = None
+        return items
+
+    @overload
+    def __getitem__(self, index: int) -> _T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_T, ...]: ...
+    def __getitem__(self, index):
+        return self.items()[index]
+
+    def __len__(self) -> int:
+        return len(self.items())
+
+    def __iter__(self) -> Iterator[_T]:
+        return iter(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Deferred):
+            return self.items() == other.items()
+        if isinstance(other, (tuple, list)):
+            return self.items() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.items())
+
+    def __repr__(self) -> str:
+        return repr(self.items())
+
+    def __reduce__(self):
+        return (Deferred.of, (self.items(),))
+
+
 @attrs.frozen
 class SasaranResult:
     sasaran: Sasaran
@@ -222,11 +310,12 @@ class SasaranResult:
 class Report:
     catalogue: Catalogue
     data: UnitData
-    indicators: tuple[IndicatorResult, ...]
-    sasaran: tuple[SasaranResult, ...]
+    #: In catalogue order; built when first looked at (see :class:`Outcome`).
+    indicators: Sequence[IndicatorResult]
+    sasaran: Sequence[SasaranResult]
     overall: Figure | None
     #: Located warnings about the data: a breached assumption, input maximum or invariant.
-    findings: tuple[Diagnostic, ...] = ()
+    findings: Sequence[Diagnostic] = ()
     #: The period evaluated to date (None: the whole year).
     period: Period | None = None
 

@@ -16,17 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-
-import attrs
+from typing import NamedTuple
 
 from .decimals import CONTEXT
 
 ONE = Decimal(1)
 
 
-@attrs.frozen
-class Part:
-    """One child of a roll-up: its value (None: not measured), weight, and whether it applies."""
+class Part(NamedTuple):
+    """One child of a roll-up: its value (None: not measured), weight, and whether it applies.
+
+    A named tuple, not an attrs class: a country's roll-ups make tens of millions of them.
+    """
 
     value: Decimal | None
     weight: Decimal = ONE
@@ -39,17 +40,18 @@ def weighted_mean(parts: Iterable[Part], renormalise: bool = True) -> Decimal | 
 
     With ``renormalise`` false the divisor is the weight of all parts, applicable or not.
     """
+    add, multiply = CONTEXT.add, CONTEXT.multiply
     numerator = Decimal(0)
     weight = Decimal(0)
     total = Decimal(0)
     counted = False
-    for part in parts:
-        total = CONTEXT.add(total, part.weight)
-        if not part.applies or part.value is None:
+    for value, part_weight, applies in parts:
+        total = add(total, part_weight)
+        if not applies or value is None:
             continue
         counted = True
-        numerator = CONTEXT.add(numerator, CONTEXT.multiply(part.weight, part.value))
-        weight = CONTEXT.add(weight, part.weight)
+        numerator = add(numerator, value if part_weight == 1 else multiply(part_weight, value))
+        weight = add(weight, part_weight)
     divisor = weight if renormalise else total
     if not counted or divisor == 0:
         return None

@@ -30,8 +30,11 @@ def kinerja_not_applicable(
     """N/A when every population (denominator) of the formula is empty."""
     if catalogue.unit_type != UNIT_TYPE:
         return None
-    population = sorted(indicator.formula.denominator_names)
-    if population and all(inputs.get(name) == 0 for name in population):
-        zeros = ", ".join(f"{name} = 0" for name in population)
-        return f"tidak ada populasi ({zeros})"
-    return None
+    population = indicator.formula.denominator_names
+    for name in population:
+        if inputs.get(name) != 0:
+            return None
+    if not population:
+        return None
+    zeros = ", ".join(f"{name} = 0" for name in sorted(population))
+    return f"tidak ada populasi ({zeros})"
