@@ -303,3 +303,55 @@ def test_hook_kinerja_decreasing_words(tmp_path):
 
     with pytest.raises(PluginError, match="not a string"):
         kr210([Broken()])
+
+
+def test_not_applicable_resolved_once_keeps_pluggy_semantics(tmp_path):
+    """The engine calls plain kinerja_not_applicable implementations directly (no per-call
+    dispatch); order, firstresult, implementations taking only some arguments, hook wrappers
+    and tracing behave exactly as pluggy's own call."""
+    path = write(
+        tmp_path / "rutan.toml",
+        RUTAN_CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"),
+    )
+    calls = []
+
+    class Catalogue:
+        @hookimpl
+        def kinerja_catalogues(self):
+            return [path]
+
+    class OnlyInputs:  # takes one of the three arguments, as pluggy allows
+        @hookimpl
+        def kinerja_not_applicable(self, inputs):
+            calls.append("inputs")
+            return "B kecil" if inputs["B"] < 5 else None
+
+    class Late:
+        @hookimpl(trylast=True)
+        def kinerja_not_applicable(self, indicator):
+            calls.append("late")
+            return None
+
+    data = write(tmp_path / "small.toml", DATA.format(indicator_id="layanan", a=3, b=4))
+    engine = Engine.create(entry_points=False, plugins=[Catalogue(), OnlyInputs(), Late()])
+    assert engine.evaluate_file(data).indicator("layanan").na_reason == "B kecil"
+    assert calls == ["inputs"]  # trylast runs after, and firstresult stopped before it
+
+    class Wrapper:
+        @hookimpl(wrapper=True)
+        def kinerja_not_applicable(self, catalogue, indicator, inputs):
+            reason = yield
+            return f"{reason} (dibungkus)" if reason else reason
+
+    calls.clear()
+    wrapped = Engine.create(
+        entry_points=False, plugins=[Catalogue(), OnlyInputs(), Late(), Wrapper()]
+    )
+    assert wrapped.evaluate_file(data).indicator("layanan").na_reason == "B kecil (dibungkus)"
+
+    traced = []
+    engine.plugin_manager.add_hookcall_monitoring(
+        lambda name, impls, kwargs: traced.append(name), lambda *args: None
+    )
+    assert engine.evaluate_file(data).indicator("layanan").na_reason == "B kecil"
+    assert "kinerja_not_applicable" in traced  # a monitored manager keeps pluggy's call
