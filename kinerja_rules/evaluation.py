@@ -52,6 +52,8 @@ from .results import (
 )
 from .rollup import Part, weighted_mean
 
+_new_tuple = tuple.__new__
+
 #: Decides N/A before a formula runs: (catalogue, indicator, inputs) -> reason or None.
 NotApplicableRule = Callable[[Catalogue, Indicator, Mapping[str, Decimal]], Optional[str]]
 
@@ -348,20 +350,18 @@ def _with_capaian(
             return Outcome(indicator, source, inputs, origin, realisasi, None, reason)
     floor = indicator.capaian_floor if indicator.capaian_floor is not None else policy.capaian_floor
     cap = indicator.capaian_cap if indicator.capaian_cap is not None else policy.capaian_cap
+    used = values if formula is not None else {}
+    # Every field in Outcome's order, made without its constructor: the hot path of a country.
     if cap is not None and exact > cap:
-        return Outcome(
-            indicator, source, inputs, origin, realisasi, cap, None,
-            formula, values if formula is not None else {}, True, False, exact, branch,
-        )  # fmt: skip
-    if floor is not None and exact < floor:
-        return Outcome(
-            indicator, source, inputs, origin, realisasi, floor, None,
-            formula, values if formula is not None else {}, False, True, exact, branch,
-        )  # fmt: skip
-    return Outcome(
-        indicator, source, inputs, origin, realisasi, exact, None,
-        formula, values if formula is not None else {}, False, False, None, branch,
-    )  # fmt: skip
+        fields = (indicator, source, inputs, origin, realisasi, cap, None,
+                  formula, used, True, False, exact, branch)  # fmt: skip
+    elif floor is not None and exact < floor:
+        fields = (indicator, source, inputs, origin, realisasi, floor, None,
+                  formula, used, False, True, exact, branch)  # fmt: skip
+    else:
+        fields = (indicator, source, inputs, origin, realisasi, exact, None,
+                  formula, used, False, False, None, branch)  # fmt: skip
+    return _new_tuple(Outcome, fields)
 
 
 def result_of(

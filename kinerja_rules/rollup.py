@@ -46,7 +46,8 @@ def weighted_mean(parts: Iterable[Part], renormalise: bool = True) -> Decimal | 
     total = Decimal(0)
     counted = False
     for value, part_weight, applies in parts:
-        total = add(total, part_weight)
+        if not renormalise:
+            total = add(total, part_weight)
         if not applies or value is None:
             continue
         counted = True
