@@ -24,6 +24,7 @@ capaian; by default "tercapai" from 100.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Optional
@@ -364,20 +365,11 @@ def _with_capaian(
     return _new_tuple(Outcome, fields)
 
 
-def result_of(
-    catalogue: Catalogue,
-    outcome: Outcome,
-    entry: DataEntry | None = None,
-    period_realisasi: Decimal | None = None,
-) -> IndicatorResult:
-    """The result a reader sees of an outcome: shown figures, status, band and derivation; the
-    PK's budget for the indicator and what ``entry`` says was realised of it."""
-    policy = catalogue.policy
+def _derivation(
+    policy: Policy, outcome: Outcome, realisasi: Figure | None, capaian: Figure | None
+) -> Derivation:
     indicator = outcome.indicator
-    realisasi = _figure(outcome.realisasi, policy) if outcome.realisasi is not None else None
-    capaian = _figure(outcome.capaian, policy) if outcome.capaian is not None else None
-    measured = capaian is not None
-    derivation = Derivation(
+    return Derivation(
         outcome.source,
         indicator.formula,
         outcome.inputs,
@@ -391,9 +383,24 @@ def result_of(
         floored=outcome.floored,
         unbounded=outcome.unbounded,
         capaian_branch=outcome.capaian_branch,
-        target=indicator.target if measured else None,
+        target=indicator.target if capaian is not None else None,
         origin=outcome.origin,
     )
+
+
+def result_of(
+    catalogue: Catalogue,
+    outcome: Outcome,
+    entry: DataEntry | None = None,
+    period_realisasi: Decimal | None = None,
+) -> IndicatorResult:
+    """The result a reader sees of an outcome: shown figures, status, band and derivation; the
+    PK's budget for the indicator and what ``entry`` says was realised of it."""
+    policy = catalogue.policy
+    indicator = outcome.indicator
+    realisasi = _figure(outcome.realisasi, policy) if outcome.realisasi is not None else None
+    capaian = _figure(outcome.capaian, policy) if outcome.capaian is not None else None
+    derivation = functools.partial(_derivation, policy, outcome, realisasi, capaian)
     status, category = _status(catalogue, capaian)
     pagu = indicator.anggaran
     anggaran = None

@@ -189,6 +189,18 @@ class Anggaran:
         return CONTEXT.divide(Decimal(self.realisasi) * 100, Decimal(self.pagu))
 
 
+def _derivation_of(value):
+    """The built derivation of a result (or of a result's stored derivation field), kept."""
+    if isinstance(value, IndicatorResult):
+        derivation = value._derivation
+        if isinstance(derivation, Derivation):
+            return derivation
+        built = derivation()
+        object.__setattr__(value, "_derivation", built)  # a cache: the result stays the same
+        return built
+    return value if isinstance(value, Derivation) else value()
+
+
 @attrs.frozen
 class IndicatorResult:
     indicator: Indicator
@@ -197,7 +209,10 @@ class IndicatorResult:
     capaian: Figure | None
     status: Status
     na_reason: str | None
-    derivation: Derivation
+    #: The Derivation, or a function that makes it: built on first use (see ``derivation``).
+    _derivation: Derivation | Callable[[], Derivation] = attrs.field(
+        alias="derivation", eq=_derivation_of, repr=False
+    )
     anggaran: Anggaran | None = None
     #: The catalogue's band holding the capaian (None when not measured, or no band holds it).
     category: str | None = None
@@ -207,6 +222,11 @@ class IndicatorResult:
     @property
     def measured(self) -> bool:
         return self.capaian is not None
+
+    @property
+    def derivation(self) -> Derivation:
+        """How the figures were obtained; made when first asked (most results never are)."""
+        return _derivation_of(self)
 
 
 class Outcome(NamedTuple):
