@@ -90,6 +90,32 @@ def kinerja_not_applicable(
     """
 
 
+@hookspec
+def kinerja_not_applicable_batch(catalogue: Catalogue, indicator: Indicator) -> Any:
+    """Say once per indicator, before any data is read, what this plugin's
+    :func:`kinerja_not_applicable` decides, so ``kinerja-rules batch`` can apply it to a whole
+    column of units at once.
+
+    :param catalogue: the catalogue about to be evaluated in a batch.
+    :param indicator: one of its indicators.
+    :return: one of
+
+        * ``None`` — this plugin never declares ``indicator`` N/A, whatever the inputs;
+        * ``kinerja_rules.batch.NotApplicableWhen(when, reason)`` — N/A with ``reason`` exactly
+          for the inputs where ``when`` holds (a condition in the formula grammar over the
+          indicator's inputs, e.g. ``"B == 0 and D == 0"``); ``when=None``: always;
+        * ``kinerja_rules.batch.PER_ROW`` — the rule cannot be said so: the catalogue is
+          evaluated per row (exactly, only more slowly).
+
+    Each plugin's batch form stands for its own ``kinerja_not_applicable`` and must agree with
+    it on every input (test it as the bundled plugins do, with hypothesis). The hook is not
+    called as a whole: the batch path pairs each plugin's two implementations and keeps
+    pluggy's order between plugins. A plugin that implements ``kinerja_not_applicable`` but not
+    this hook sends every catalogue to the per-row engine, since its rule may speak of any unit
+    type; hook wrappers of ``kinerja_not_applicable`` do the same.
+    """
+
+
 # -------------------------------------------------------------------------------------------
 # Formulas
 # -------------------------------------------------------------------------------------------

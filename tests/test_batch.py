@@ -26,7 +26,6 @@ pq = pytest.importorskip("pyarrow.parquet")
 
 from kinerja_rules import Engine  # noqa: E402
 from kinerja_rules import batch as kbatch  # noqa: E402
-from kinerja_rules.batch.rules import bapas_batch, lpka_batch  # noqa: E402
 from kinerja_rules.batch.run import EngineRecipe, run_batch  # noqa: E402
 from kinerja_rules.batch.verify import differences, reference  # noqa: E402
 from kinerja_rules.cli import main as cli_main  # noqa: E402
@@ -666,8 +665,9 @@ def test_batch_forms_agree_with_the_plugin_hooks(values):
     for catalogue in engine.catalogues:
         for indicator in catalogue.indicators:
             inputs = {s.name: Decimal(v) for s, v in zip(indicator.inputs, values)}
-            for hook, form in ((lpka, lpka_batch), (bapas, bapas_batch)):
-                expected = hook.kinerja_not_applicable(catalogue, indicator, inputs)
+            for plugin in (lpka, bapas):
+                hook, form = plugin.kinerja_not_applicable, plugin.kinerja_not_applicable_batch
+                expected = hook(catalogue, indicator, inputs)
                 rule = form(catalogue, indicator)
                 if rule is None:
                     assert expected is None

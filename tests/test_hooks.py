@@ -135,6 +135,61 @@ def test_hook_kinerja_not_applicable(tmp_path):
     assert seen == [("rutan", "layanan", {"A": Decimal(9), "B": Decimal(10)})]
 
 
+def test_hook_kinerja_not_applicable_batch(tmp_path):
+    """A plugin's batch form lets kinerja-rules batch apply its N/A rule to whole columns; the
+    rows it gives are the per-row engine's. Without it, the catalogue goes per row."""
+    import pyarrow as pa  # the batch extra: the test command installs it
+
+    from kinerja_rules.batch import NotApplicableWhen, evaluate_table
+    from kinerja_rules.batch.plan import build_plans
+
+    path = write(
+        tmp_path / "rutan.toml",
+        RUTAN_CATALOGUE.format(indicator_id="layanan", formula="A / B * 100"),
+    )
+
+    class SmallSample:
+        @hookimpl
+        def kinerja_catalogues(self):
+            return [path]
+
+        @hookimpl
+        def kinerja_not_applicable(self, catalogue, inputs):
+            if catalogue.unit_type == "rutan" and inputs["B"] < 5:
+                return "sampel terlalu kecil (B < 5)"
+            return None
+
+    class WithBatchForm(SmallSample):
+        @hookimpl
+        def kinerja_not_applicable_batch(self, catalogue):
+            if catalogue.unit_type != "rutan":
+                return None
+            return NotApplicableWhen("B < 5", "sampel terlalu kecil (B < 5)")
+
+    columns = {
+        "unit": ["Rutan A", "Rutan A", "Rutan B", "Rutan B"],
+        "unit_type": ["rutan"] * 4,
+        "year": [2024] * 4,
+        "period": [""] * 4,
+        "indicator": ["layanan"] * 4,
+        "input": ["A", "B", "A", "B"],
+        "value": ["3", "4", "9", "10"],
+    }
+    rows = {}
+    for plugin in (WithBatchForm(), SmallSample()):
+        engine = Engine.create(entry_points=False, plugins=[plugin])
+        plan = build_plans(engine, (None,))[("rutan", 2024)]
+        rows[type(plugin).__name__] = (plan.per_row, evaluate_table(engine, pa.table(columns)))
+    covered, table = rows["WithBatchForm"]
+    assert covered is None  # the columnar path covers the catalogue
+    by_unit = {(r["unit"], r["id"]): r for r in table.to_pylist()}
+    assert by_unit[("Rutan A", "layanan")]["na_reason"] == "sampel terlalu kecil (B < 5)"
+    assert by_unit[("Rutan B", "layanan")]["realisasi"] == 90  # 9 / 10 × 100
+    per_row, same = rows["SmallSample"]
+    assert "no batch form" in per_row  # evaluated per row instead: the same rows
+    assert same.to_pylist() == table.to_pylist()
+
+
 def test_hook_kinerja_formula_functions(tmp_path):
     path = write(
         tmp_path / "rutan.toml",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from ...batch.rules import NotApplicableWhen
 from ...hookspecs import hookimpl
 from ...model import Catalogue, Indicator
 from .. import bundled_catalogues
@@ -31,4 +32,14 @@ def kinerja_not_applicable(
         return None
     if indicator.target is None or indicator.target.upper == 0:
         return f"tidak ada target {indicator.unit} tahun {catalogue.year}"
+    return None
+
+
+@hookimpl
+def kinerja_not_applicable_batch(catalogue: Catalogue, indicator: Indicator):
+    """The rule above for a whole column of units: a unit count without target, always N/A."""
+    if catalogue.unit_type != UNIT_TYPE or indicator.is_percentage:
+        return None
+    if indicator.target is None or indicator.target.upper == 0:
+        return NotApplicableWhen(None, f"tidak ada target {indicator.unit} tahun {catalogue.year}")
     return None

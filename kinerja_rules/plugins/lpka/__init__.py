@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from ...batch.rules import NotApplicableWhen
 from ...hookspecs import hookimpl
 from ...model import Catalogue, Indicator
 from .. import bundled_catalogues
@@ -38,3 +39,16 @@ def kinerja_not_applicable(
         return None
     zeros = ", ".join(f"{name} = 0" for name in sorted(population))
     return f"tidak ada populasi ({zeros})"
+
+
+@hookimpl
+def kinerja_not_applicable_batch(catalogue: Catalogue, indicator: Indicator):
+    """The rule above for a whole column of units: N/A where every denominator is 0."""
+    if catalogue.unit_type != UNIT_TYPE:
+        return None
+    population = sorted(indicator.formula.denominator_names)
+    if not population:
+        return None
+    zeros = ", ".join(f"{name} = 0" for name in population)
+    when = " and ".join(f"{name} == 0" for name in population)
+    return NotApplicableWhen(when, f"tidak ada populasi ({zeros})")
