@@ -20,7 +20,6 @@ import ast
 from collections.abc import Mapping
 from decimal import Decimal
 
-import attrs
 import simpleeval
 
 from .decimals import CONTEXT, RESULT_LIMIT
@@ -123,33 +122,47 @@ class _Translator:
         raise TypeError(f"not a checked formula node: {type(node).__name__}")
 
 
+#: The function every formula becomes: its expression in place of ``0``, then the guards the
+#: tree walker has (an unknown name, an overflow of the context, a result out of range).
+_TEMPLATE = """
+def _formula(n):
+    try:
+        result = 0
+    except _KeyError as error:
+        raise _undefined(error.args[0], _source) from None
+    except _ArithmeticError as error:
+        raise _NotMeasurable(_failed(error)) from None
+    if result.__class__ is _Decimal and (result > _limit or result < _floor):
+        raise _NotMeasurable(_out_of_range)
+    return result
+"""
+
+
+def _failed(error: ArithmeticError) -> str:
+    return f"nilai tidak dapat dihitung ({type(error).__name__})"
+
+
 def compile_tree(tree: ast.expr, source: str, functions: Mapping):
-    """The Python function computing a checked tree over a mapping of values."""
+    """The Python function computing a checked tree over a mapping of values, with the results
+    and errors of the tree walker (:class:`kinerja_rules.formula.SimpleEvalEvaluator`)."""
     translator = _Translator(source, functions)
     body = translator.node(tree)
-    module = ast.parse("def _formula(n):\n    return 0\n")
-    module.body[0].body[0].value = body  # the only statement: return <the formula>
+    module = ast.parse(_TEMPLATE)
+    attempt = module.body[0].body[0]
+    attempt.body[0].value = body  # result = <the formula>
     module = ast.fix_missing_locations(module)
+    translator.namespace.update(
+        _KeyError=KeyError,
+        _ArithmeticError=ArithmeticError,
+        _undefined=simpleeval.NameNotDefined,
+        _source=source,
+        _NotMeasurable=NotMeasurable,
+        _failed=_failed,
+        _Decimal=Decimal,
+        _limit=RESULT_LIMIT,
+        _floor=-RESULT_LIMIT,
+        _out_of_range="nilai di luar rentang yang dapat dihitung (lebih dari 10^30)",
+    )
     code = compile(module, "<formula>", "exec")
     exec(code, translator.namespace)  # noqa: S102 — generated from a checked tree, no builtins
     return translator.namespace["_formula"]
-
-
-@attrs.frozen
-class CompiledEvaluator:
-    """Evaluates a checked formula with its compiled function; the results and errors of the
-    tree walker (:class:`kinerja_rules.formula.SimpleEvalEvaluator`)."""
-
-    function: object = attrs.field(repr=False)
-    source: str
-
-    def __call__(self, values: Mapping[str, Decimal]) -> Decimal | bool:
-        try:
-            result = self.function(values)
-        except KeyError as error:
-            raise simpleeval.NameNotDefined(error.args[0], self.source) from None
-        except ArithmeticError as error:  # overflow of the 60-digit context, invalid operation
-            raise NotMeasurable(f"nilai tidak dapat dihitung ({type(error).__name__})") from None
-        if isinstance(result, Decimal) and abs(result) > RESULT_LIMIT:
-            raise NotMeasurable("nilai di luar rentang yang dapat dihitung (lebih dari 10^30)")
-        return result

@@ -95,15 +95,27 @@ def evaluate(
                 continue
             entry = composed
         done[indicator.id] = decide(catalogue, for_period, entry, not_applicable)
-    outcomes = tuple(done[indicator.id] for indicator in catalogue.indicators)
+    if shape.in_catalogue_order:
+        outcomes = tuple(done.values())
+    else:
+        outcomes = tuple(done[indicator.id] for indicator in catalogue.indicators)
     zero = shape.unmeasured
-    parts = [_part(outcome, zero) for outcome in outcomes]
-    sasaran_values = [
-        weighted_mean([parts[i] for i in members]) for members in shape.sasaran_members
-    ]
+    parts = [
+        _new_tuple(Part, (zero if o.capaian is None else o.capaian, o.indicator.weight, True))
+        for o in outcomes
+    ]  # each indicator's exact capaian and weight; N/A left out (None) or, legacy, 0
+
+    def sasaran_values() -> list[Decimal | None]:
+        return [weighted_mean([parts[i] for i in members]) for members in shape.sasaran_members]
+
     if shape.overall_of_sasaran:
-        parts = [Part(v, item.weight) for v, item in zip(sasaran_values, catalogue.sasaran)]
-    overall = weighted_mean(parts)
+        by_sasaran = sasaran_values()
+        overall = weighted_mean(
+            [Part(v, item.weight) for v, item in zip(by_sasaran, catalogue.sasaran)]
+        )
+    else:  # the sasaran figures are needed only when the sasaran are looked at
+        by_sasaran = None
+        overall = weighted_mean(parts)
     policy = catalogue.policy
 
     def indicators() -> Iterator[IndicatorResult]:
@@ -114,7 +126,8 @@ def evaluate(
             yield result_of(catalogue, outcome, raw, realised)
 
     def sasaran() -> Iterator[SasaranResult]:
-        for item, value, members in zip(catalogue.sasaran, sasaran_values, shape.sasaran_members):
+        values = by_sasaran if by_sasaran is not None else sasaran_values()
+        for item, value, members in zip(catalogue.sasaran, values, shape.sasaran_members):
             capaian = _figure(value, policy) if value is not None else None
             status, category = _status(catalogue, capaian)
             measured = sum(1 for i in members if outcomes[i].capaian is not None)
@@ -140,6 +153,8 @@ class _Shape:
     """What evaluating any data with a catalogue needs to know of it, worked out once."""
 
     order: tuple[Indicator, ...]
+    #: No indicator waits for another's result: the order is the catalogue's.
+    in_catalogue_order: bool
     #: Per sasaran, the positions of its indicators in the catalogue.
     sasaran_members: tuple[tuple[int, ...], ...]
     #: The value an unmeasured indicator counts as in a roll-up (None: left out).
@@ -155,8 +170,10 @@ def _shape_of(catalogue: Catalogue) -> _Shape:
     if known is not None and known[0] is catalogue:
         return known[1]
     policy = catalogue.policy
+    order = tuple(evaluation_order(catalogue.indicators))
     shape = _Shape(
-        tuple(evaluation_order(catalogue.indicators)),
+        order,
+        order == catalogue.indicators,
         tuple(
             tuple(i for i, ind in enumerate(catalogue.indicators) if ind.sasaran == item.id)
             for item in catalogue.sasaran
@@ -252,13 +269,6 @@ def _composed_entry(
 def _unmeasured(indicator: Indicator, reason: str) -> Outcome:
     """An indicator whose composite inputs cannot be measured."""
     return Outcome(indicator, "not_applicable", {}, None, None, None, reason)
-
-
-def _part(outcome: Outcome, unmeasured: Decimal | None) -> Part:
-    """An indicator in a roll-up: its exact capaian and weight; N/A is left out (None), or
-    counts as 0 under the legacy ``not_applicable = "zero"`` policy."""
-    capaian = outcome.capaian
-    return Part(unmeasured if capaian is None else capaian, outcome.indicator.weight)
 
 
 def evaluate_indicator(

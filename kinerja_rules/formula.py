@@ -37,7 +37,7 @@ from typing import Protocol
 import attrs
 import simpleeval
 
-from .compiled import CompiledEvaluator, checked_call, compile_tree
+from .compiled import checked_call, compile_tree
 from .decimals import CONTEXT, LITERAL, RESULT_LIMIT
 from .diagnostics import NotMeasurable
 
@@ -256,7 +256,7 @@ def _compile(
         denominators=tuple(checker.denominators),
         denominator_names=frozenset(checker.denominator_names),
         tree=tree,
-        evaluator=CompiledEvaluator(compile_tree(tree, stripped, used_functions), stripped),
+        evaluator=compile_tree(tree, stripped, used_functions),
         source=stripped,
         function_table=used_functions,
     )
