@@ -124,23 +124,33 @@ def not_applicable_rule(manager: pluggy.PluginManager):
             return hook(catalogue=catalogue, indicator=indicator, inputs=inputs)
 
         return rule
-    calls = tuple((impl.function, tuple(impl.argnames)) for impl in reversed(impls))
-    everything = ("catalogue", "indicator", "inputs")
+    arguments = ("catalogue", "indicator", "inputs")
+    calls = tuple(positional(impl, arguments) for impl in reversed(impls))
 
     def direct(
         catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
     ) -> str | None:
-        for function, names in calls:
-            if names == everything:
-                reason = function(catalogue, indicator, inputs)
-            else:
-                given = {"catalogue": catalogue, "indicator": indicator, "inputs": inputs}
-                reason = function(*(given[name] for name in names))
+        for function in calls:
+            reason = function(catalogue, indicator, inputs)
             if reason is not None:
                 return reason
         return None
 
     return direct
+
+
+def positional(impl: pluggy.HookImpl, arguments: tuple[str, ...]):
+    """A hook implementation as a function of ``arguments`` in that order, whichever of them it
+    takes (pluggy passes an implementation only the arguments it names)."""
+    names = tuple(impl.argnames)
+    if names == arguments:
+        return impl.function
+    where = tuple(arguments.index(name) for name in names)
+
+    def call(*given):
+        return impl.function(*(given[i] for i in where))
+
+    return call
 
 
 @attrs.frozen

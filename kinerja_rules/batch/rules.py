@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import attrs
 
+from ..engine import positional
+
 
 @attrs.frozen
 class NotApplicableWhen:
@@ -37,16 +39,5 @@ def batch_forms(engine) -> tuple[list, str | None]:
         form = batch.get(id(impl.plugin))
         if form is None:
             return [], f"plugin {impl.plugin_name!r} has no batch form of kinerja_not_applicable"
-        forms.append((impl.plugin_name, _called(form)))
+        forms.append((impl.plugin_name, positional(form, ("catalogue", "indicator"))))
     return forms, None
-
-
-def _called(impl):
-    """The batch form as a function of (catalogue, indicator), whatever arguments it takes."""
-    names = tuple(impl.argnames)
-
-    def form(catalogue, indicator):
-        given = {"catalogue": catalogue, "indicator": indicator}
-        return impl.function(*(given[name] for name in names))
-
-    return form
