@@ -19,6 +19,11 @@ from .conftest import ROOT
             "ratio engine / hand-written",
         ),
         ("bench_validate.py", ["--repeat", "1", "--max-examples", "5"], "validate --no-invariants"),
+        (
+            "bench_distributed.py",
+            ["--units", "40", "--months", "2", "--sample", "10", "--repeat", "1"],
+            "speed-up of 2 workers over 1",
+        ),
     ],
 )
 def test_benchmark_runs(script, args, expect):

@@ -16,12 +16,15 @@ path does not cover — are evaluated by the per-row engine itself (:mod:`.rows`
 argument is in the docstring of :mod:`kinerja_rules.batch.interval`; docs/batch.md is the guide.
 
 numpy and pyarrow are the ``batch`` extra (``pip install "kinerja-rules[batch]"``), imported
-only when a batch runs: importing this package needs neither.
+only when a batch runs: importing this package needs neither. On a Dask cluster
+(``--scheduler``/``--dask``, :mod:`.cluster`; the ``dask`` extra) the same evaluation runs per
+partition: :func:`kinerja_rules.batch.distributed.evaluate_partition`. Dask is imported only by
+such a run.
 """
 
 from __future__ import annotations
 
-from .extras import MissingDependency, require
+from .extras import MissingDependency, require, require_dask
 from .rules import PER_ROW, NotApplicableWhen
 
 __all__ = [
@@ -32,7 +35,9 @@ __all__ = [
     "evaluate_table",
     "main",
     "require",
+    "require_dask",
     "run_batch",
+    "run_distributed",
 ]
 
 
@@ -52,6 +57,14 @@ def run_batch(engine, inputs, output, **options):
     return run(engine, inputs, output, **options)
 
 
+def run_distributed(engine, inputs, output, **options):
+    """See :func:`kinerja_rules.batch.cluster.run_distributed` (the ``dask`` extra)."""
+    require_dask()
+    from .cluster import run_distributed as run
+
+    return run(engine, inputs, output, **options)
+
+
 def add_arguments(parser) -> None:
     """The arguments of ``kinerja-rules batch`` (no numpy or pyarrow needed to build them)."""
     from .arguments import add_arguments as add
@@ -60,14 +73,18 @@ def add_arguments(parser) -> None:
 
 
 def main(args, engine) -> int:
-    """Run ``kinerja-rules batch`` with parsed ``args``; the exit status."""
+    """Run ``kinerja-rules batch`` with parsed ``args``; the exit status. ``--scheduler`` and
+    ``--dask`` need the ``dask`` extra, else the ``batch`` extra will do."""
     import sys
 
+    on_cluster = bool(getattr(args, "scheduler", None) or getattr(args, "dask", False))
     try:
-        require()
+        require_dask() if on_cluster else require()
     except MissingDependency as error:
         print(f"kinerja-rules batch: {error}", file=sys.stderr)
         return 1
-    from .run import main as run
-
+    if on_cluster:
+        from .cluster import main as run
+    else:
+        from .run import main as run
     return run(args, engine)

@@ -13,7 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         metavar="INPUT",
         help="long .csv or .parquet tables (unit,unit_type,year,indicator,input,period,value), "
-        "or directories of per-unit TOML data files",
+        "or directories of per-unit TOML data files (with --scheduler/--dask: directories of "
+        "Parquet files, hive-partitioned trees too)",
     )
     parser.add_argument(
         "--period",
@@ -23,7 +24,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "semiannual (repeatable or comma-separated; default: the year)",
     )
     parser.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help="processes to use (default: 1)"
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes to use, or with --dask its worker processes (default: 1)",
+    )
+    cluster = parser.add_mutually_exclusive_group()
+    cluster.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster of this scheduler (tcp://HOST:8786); the workers read the "
+        "inputs and write RESULT, a Parquet dataset directory (the dask extra)",
+    )
+    cluster.add_argument(
+        "--dask",
+        action="store_true",
+        help="run on a local Dask cluster of --jobs worker processes, as on --scheduler",
     )
     parser.add_argument(
         "--findings",
@@ -31,5 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="write every refused row here, located (CSV, or JSON lines for .jsonl)",
     )
     parser.add_argument(
-        "-o", "--output", required=True, metavar="RESULT", help="the result: .parquet or .csv"
+        "-o",
+        "--output",
+        required=True,
+        metavar="RESULT",
+        help="the result: .parquet or .csv (with --scheduler/--dask: a directory)",
     )

@@ -708,25 +708,27 @@ def _size(path: Path) -> int:
 # --- command line ---------------------------------------------------------------------------
 
 
+def usage_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the options every batch run shares (None: nothing)."""
+    try:
+        parse_periods(args.period)
+    except ValueError as error:
+        return str(error)
+    if args.jobs is not None and args.jobs < 1:
+        return "--jobs must be at least 1"
+    return None
+
+
 def main(args: argparse.Namespace, engine) -> int:
     """Run ``kinerja-rules batch``; exit 0, 1 when rows were refused (the result holds every good
     row), 2 on a usage error."""
     from .extras import MissingDependency
 
-    try:
-        parse_periods(args.period)
-    except ValueError as error:
-        print(f"kinerja-rules batch: {error}", file=sys.stderr)
-        return 2
-    if Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES:
-        print(
-            f"kinerja-rules batch: cannot tell the format of {args.output!r}: name it "
-            "RESULT.parquet or RESULT.csv",
-            file=sys.stderr,
-        )
-        return 2
-    if args.jobs < 1:
-        print("kinerja-rules batch: --jobs must be at least 1", file=sys.stderr)
+    problem = usage_problem(args)
+    if problem is None and Path(args.output).suffix.lower() not in OUTPUT_SUFFIXES:
+        problem = f"cannot tell the format of {args.output!r}: name it RESULT.parquet or RESULT.csv"
+    if problem is not None:
+        print(f"kinerja-rules batch: {problem}", file=sys.stderr)
         return 2
     found: list[Diagnostic] = []
     recipe = EngineRecipe(tuple(getattr(args, "catalog", None) or ()), True)
@@ -736,13 +738,19 @@ def main(args: argparse.Namespace, engine) -> int:
             args.inputs,
             args.output,
             period=args.period,
-            jobs=args.jobs,
+            jobs=args.jobs or 1,
             findings=found,
             engine_recipe=recipe,
         )
     except MissingDependency as error:
         print(f"kinerja-rules batch: {error}", file=sys.stderr)
         return 1
+    return report(args, found, summary)
+
+
+def report(args: argparse.Namespace, found: list, summary: Summary) -> int:
+    """The findings (to ``--findings``, else the first 20 on stderr), the one-line summary, and
+    the exit status: 1 when any row was refused."""
     if args.findings:
         write_findings(args.findings, found)
     else:
