@@ -46,8 +46,15 @@ def read_head(path: PathLike, size: int, display_name: str | None = None) -> byt
     return _read(path, display_name or str(path), size)
 
 
-def _read(path: PathLike, name: str, size: int) -> bytes:
-    """At most ``size`` bytes of ``path``, a regular file, or a located KR100."""
+def read_regular(
+    path: PathLike,
+    name: str,
+    size: int,
+    what: str = "a TOML file",
+    directory_hint: str | None = None,
+) -> bytes:
+    """At most ``size`` bytes of ``path``, a regular file, or a located KR100 saying why not;
+    ``what`` names what was expected (``a TOML file``, ``an .xlsx workbook``)."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
@@ -55,11 +62,11 @@ def _read(path: PathLike, name: str, size: int) -> bytes:
     except FileNotFoundError:
         raise _refuse(name, "file not found", "check the path and the current directory") from None
     except IsADirectoryError:
-        raise _refuse(name, "is a directory, not a TOML file", _DIRECTORY_HINT) from None
+        raise _refuse(name, f"is a directory, not {what}", directory_hint) from None
     except OSError as error:
         raise _refuse(name, f"cannot read file: {error.strerror}") from None
     mode = os.fstat(descriptor).st_mode
-    problem = _not_regular(mode)
+    problem = _not_regular(mode, what, directory_hint)
     if problem is not None:
         os.close(descriptor)
         raise _refuse(name, *problem)
@@ -70,16 +77,21 @@ def _read(path: PathLike, name: str, size: int) -> bytes:
             raise _refuse(name, f"cannot read file: {error.strerror}") from None
 
 
+def _read(path: PathLike, name: str, size: int) -> bytes:
+    return read_regular(path, name, size, directory_hint=_DIRECTORY_HINT)
+
+
 _DIRECTORY_HINT = "pass a .toml file (or use --catalog DIR for a directory of catalogues)"
 
 
-def _not_regular(mode: int) -> tuple[str, str] | None:
+def _not_regular(mode: int, what: str, directory_hint: str | None) -> tuple[str, str | None] | None:
     """(message, hint) when ``mode`` is not a regular file's."""
     if stat.S_ISDIR(mode):
-        return "is a directory, not a TOML file", _DIRECTORY_HINT
-    for test, what in _NOT_REGULAR:
+        return f"is a directory, not {what}", directory_hint
+    for test, kind in _NOT_REGULAR:
         if test(mode):
-            return f"is {what}, not a regular file", "pass a .toml file saved on disk"
+            saved = "a .toml file" if what == "a TOML file" else what
+            return f"is {kind}, not a regular file", f"pass {saved} saved on disk"
     return None
 
 

@@ -762,7 +762,8 @@ def report(args: argparse.Namespace, found: list, summary: Summary) -> int:
             )
     print(
         f"wrote {args.output}: {summary.rows} rows, {summary.data_sets} data sets, "
-        f"{summary.evaluations} indicator evaluations ({summary.redone} data sets redone by the per-row engine), "
+        f"{summary.evaluations} indicator evaluations "
+        f"({summary.redone} data sets redone by the per-row engine), "
         f"{len(found)} finding(s), {summary.seconds:.1f} s",
         file=sys.stderr,
     )

@@ -7,7 +7,6 @@ itself only chooses a reader by the file's suffix, so nothing imports back up.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any, Union
 
@@ -17,7 +16,7 @@ from .. import schema
 from ..data import UnitData, build_data
 from ..diagnostics import Diagnostic, KinerjaError, Location
 from ..registry import CatalogueSet
-from ..sources import PathLike, _not_regular, _refuse
+from ..sources import PathLike, _refuse, read_regular
 from ..tomlpos import Path
 
 #: Largest workbook read (bytes, as stored: xlsx is a zip archive). A filled monthly template of
@@ -125,24 +124,7 @@ def _merged(doc: SheetDocument, found: list[Diagnostic]) -> list[Diagnostic]:
 def read_bounded(path: PathLike, limit: int, what: str) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, or a located KR100."""
     name = str(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except FileNotFoundError:
-        raise _refuse(name, "file not found", "check the path and the current directory") from None
-    except IsADirectoryError:
-        raise _refuse(name, f"is a directory, not {what}") from None
-    except OSError as error:
-        raise _refuse(name, f"cannot read file: {error.strerror}") from None
-    problem = _not_regular(os.fstat(descriptor).st_mode)
-    if problem is not None:
-        os.close(descriptor)
-        raise _refuse(name, problem[0], f"pass {what} saved on disk")
-    with os.fdopen(descriptor, "rb") as handle:
-        try:
-            raw = handle.read(limit + 1)
-        except OSError as error:
-            raise _refuse(name, f"cannot read file: {error.strerror}") from None
+    raw = read_regular(path, name, limit + 1, what)
     if len(raw) > limit:
         raise _refuse(
             name,
