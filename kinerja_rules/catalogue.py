@@ -45,6 +45,9 @@ from .sources import PathLike, parse_document, read_document
 from .tomlpos import Path, TomlDocument
 
 IDENTIFIER = r"[A-Za-z][A-Za-z0-9_]*"
+#: A word of the units-of-measure vocabulary (``counts =``, ``measures =``): checked against the
+#: vocabulary by ``validate``, which knows the plugins' words.
+DIMENSION_WORD = r"%|[A-Za-z][A-Za-z0-9_]*"
 #: Keys of a realisation-data entry; an input may not share their names.
 RESERVED_INPUT_NAMES = frozenset({"realisasi", "not_measured", "note", "realisasi_anggaran"})
 #: Names an invariant may use besides the inputs.
@@ -169,6 +172,16 @@ INPUT_TABLE_FIELDS: dict[str, Field] = {
         ("string",), doc="count (whole number) or number (decimal)", choices=("count", "number")
     ),
     "max": Field(("number",), doc="largest plausible value, for invariant checks", domain=INPUT),
+    "counts": Field(
+        ("string",),
+        doc='what the input counts, e.g. "klien", "anak", "layanan" (docs: Units of measure)',
+        pattern=DIMENSION_WORD,
+    ),
+    "measures": Field(
+        ("string",),
+        doc='what the input measures, e.g. "Rp", "hari", "%" (docs: Units of measure)',
+        pattern=DIMENSION_WORD,
+    ),
 }
 
 NOT_APPLICABLE_FIELDS: dict[str, Field] = {
@@ -223,6 +236,11 @@ INDICATOR_FIELDS: dict[str, Field] = {
     "above_100": Field(
         ("boolean",),
         doc="true: a % that can exceed 100 (an occupancy rate), so a target above 100 is meant",
+    ),
+    "scale": Field(
+        ("array",),
+        doc="an index's scale, lowest and highest value, e.g. [25, 100]: its targets lie within",
+        values=Field(("number",), domain=QUANTITY),
     ),
     "capaian": Field(("string",), doc="this indicator's capaian rule: " + CAPAIAN_RULE_DOC),
     "capaian_floor": Field(
@@ -284,7 +302,8 @@ INDICATOR_FIELDS: dict[str, Field] = {
     "inputs": Field(
         ("table",),
         required=True,
-        doc='the formula\'s inputs: NAME = "description"',
+        doc='the formula\'s inputs: NAME = "description" or { description = "…", '
+        'counts = "klien" }',
         values=Field(("string", "table"), table=INPUT_TABLE_FIELDS, doc="a description or a table"),
         key_pattern=IDENTIFIER,
         key_doc="input names are identifiers such as A, B, klien",
@@ -697,6 +716,7 @@ class _Builder(schema.DocumentReader):
             assumptions=assumptions,
             locations=self.locations(path, table),
             above_100=table.get("above_100") is True,
+            scale=self.scale(path, table),
             national_standard=(
                 self.quantity(path, ("national_standard",), table, owner)
                 if "national_standard" in table
@@ -754,6 +774,22 @@ class _Builder(schema.DocumentReader):
             )
         return number
 
+    def scale(self, path: Path, table: dict) -> tuple[Decimal, Decimal] | None:
+        """``scale = [lowest, highest]``, lowest below highest."""
+        bounds = table.get("scale")
+        if bounds is None:
+            return None
+        if len(bounds) != 2 or Decimal(bounds[0]) >= Decimal(bounds[1]):
+            self.error(
+                "KR204",
+                f"indicator '{table['id']}': scale must be [lowest, highest], found {bounds}",
+                (*path, "scale"),
+                "e.g. scale = [1, 4] (or [25, 100] for an index × 25)",
+                value=True,
+            )
+            return None
+        return (Decimal(bounds[0]), Decimal(bounds[1]))
+
     def data_unit(self, path: Path) -> str | None:
         table = self.data["indicator"][path[1]]
         return table.get("unit")
@@ -782,6 +818,17 @@ class _Builder(schema.DocumentReader):
                 )
                 continue
             maximum = value.get("max")
+            declared = [key for key in ("counts", "measures") if key in value]
+            if len(declared) > 1 or source and declared:
+                self.error(
+                    "KR204",
+                    f"input {name} declares "
+                    + ("both counts and measures" if not source else "a unit and from"),
+                    (*path, name),
+                    "an input either counts or measures one thing; one taken from another "
+                    "indicator has that indicator's unit",
+                )
+                continue
             specs.append(
                 InputSpec(
                     name,
@@ -789,6 +836,8 @@ class _Builder(schema.DocumentReader):
                     value.get("kind", "number" if source else "count"),
                     Decimal(maximum) if maximum is not None else None,
                     source,
+                    value.get("counts", ""),
+                    value.get("measures", ""),
                 )
             )
         return specs

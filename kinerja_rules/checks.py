@@ -3,8 +3,9 @@
 These run in ``kinerja-rules validate`` (not on every ``evaluate``): a decreasing-sounding name
 without a declared polarity, a Renstra target that disagrees with the PK target, an input that is
 declared but never used, a division whose denominator can be zero with no rule — from the
-catalogue or a plugin — saying why the indicator is then not measurable, a percentage target above
-100, a lower-is-better capaian that can go negative, and a sasaran without indicators.
+catalogue or a plugin — saying why the indicator is then not measurable, a lower-is-better
+capaian that can go negative, and a sasaran without indicators. Units of measure (and a target
+outside its unit's range) are :mod:`kinerja_rules.dimension_check`'s.
 """
 
 from __future__ import annotations
@@ -60,7 +61,6 @@ def check(
         found += _renstra(catalogue, indicator)
         found += _unused_inputs(indicator)
         found += _zero_denominators(catalogue, indicator, not_applicable)
-        found += _percent_target(indicator)
         found += _unfloored(catalogue, indicator)
     found += _empty_sasaran(catalogue)
     found += _year_and_directory(catalogue)
@@ -81,21 +81,6 @@ def _year_and_directory(catalogue: Catalogue) -> Iterator[Diagnostic]:
                 f"set year = {folder}, or move the file (kinerja-rules roll --to {folder} "
                 "writes next year's catalogue)",
             )
-
-
-def _percent_target(indicator: Indicator) -> Iterator[Diagnostic]:
-    """A percentage target above 100 is almost always a slip (800 for 80, or a count)."""
-    if indicator.above_100 or not indicator.is_percentage or indicator.target is None:
-        return
-    if indicator.target.upper > 100:
-        yield warning(
-            "KR214",
-            f"indicator '{indicator.id}': a % target of "
-            f"{format_decimal(indicator.target.upper)} is above 100",
-            indicator.where("target"),
-            "check the PK; a share is at most 100% (an occupancy rate may exceed it: then "
-            "declare above_100 = true on the indicator)",
-        )
 
 
 def _unfloored(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]:

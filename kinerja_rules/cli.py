@@ -548,7 +548,7 @@ def _validate(args: argparse.Namespace) -> int:
         else InvariantRun(args.max_examples, args.seed, args.example_budget)
     )
     try:
-        result = validate(args.paths, args.catalog, invariants=run)
+        result = validate(args.paths, args.catalog, invariants=run, strict=args.strict)
     except PluginError as error:
         print(f"kinerja-rules: plugin error: {error}", file=sys.stderr)
         return 1

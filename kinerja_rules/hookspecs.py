@@ -19,8 +19,8 @@ group of any installed distribution::
 A plugin implements only the hooks it needs. Catalogues themselves need no plugin: a TOML file in a
 ``--catalog`` directory is enough for a new year or a new unit type. Plugins are for what TOML
 cannot say: where packaged catalogues live, unit-type rules for "cannot be measured", extra
-formula functions, checks of the unit type's own, and the words of its vocabulary that say a
-quantity should fall.
+formula functions, checks of the unit type's own, the words of its vocabulary that say a
+quantity should fall, and the things its inputs count or measure.
 
 Every hook here has a test of its own in ``tests/test_hooks.py``; a meta-test fails when a hook
 is added without one.
@@ -172,4 +172,23 @@ def kinerja_decreasing_words() -> Iterable[str]:
     "kejadian", "pelanggaran", "pelarian", "overkapasitas"), and that does not declare its
     ``polarity``: left at the default, a quantity that should fall is scored as if more were
     better. The words of every plugin are used together, for every catalogue.
+    """
+
+
+@hookspec
+def kinerja_dimensions() -> Iterable[Any]:
+    """Return words this unit type's inputs may count or measure, beyond the built-in ones.
+
+    :return: :class:`kinerja_rules.dimensions.Term` objects: ``Term("pengunjung", "count",
+        parent="orang")`` lets an input declare ``counts = "pengunjung"`` (a count of people:
+        divided by a count of orang it is a share), ``Term("minggu", "time")`` one of time in
+        weeks; the kinds are ``"count"``, ``"money"``, ``"time"``, ``"index"`` and
+        ``"percent"``. A word also names an indicator ``unit`` the formula is then proved
+        against (``unit = "Pengunjung"``).
+
+    ``kinerja-rules validate`` proves every formula's units with the built-in vocabulary
+    (orang, klien, anak, tahanan, narapidana, pegawai; dokumen, layanan, unit, kegiatan,
+    laporan, kejadian; Rp; hari, bulan; indeks; %) and the words of every plugin together; an
+    input declaring a word no one knows is an error (KR801). A plugin's word replaces a
+    built-in one of the same name.
     """

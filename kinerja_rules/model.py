@@ -112,6 +112,10 @@ class InputSpec:
     maximum: Decimal | None = None
     #: (indicator id, "realisasi" or "capaian") when the value is another indicator's result.
     source: tuple[str, str] | None = None
+    #: What the input counts ("klien") or measures ("Rp", "hari"), a word of
+    #: :mod:`kinerja_rules.dimensions`; both empty: a count of anything.
+    counts: str = ""
+    measures: str = ""
 
 
 @attrs.frozen
@@ -179,6 +183,8 @@ class Indicator:
     locations: Mapping[str, Location] = attrs.field(factory=dict, eq=False, repr=False)
     #: A percentage that can exceed 100 (occupancy): a target above 100 is meant.
     above_100: bool = False
+    #: An index's scale (lowest, highest): its targets lie within it. None: not declared.
+    scale: tuple[Decimal, Decimal] | None = None
     #: How its periods combine and what a missing period does; None: the policy's.
     consolidation: str | None = None
     missing_periods: str | None = None

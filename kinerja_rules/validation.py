@@ -22,6 +22,8 @@ import attrs
 
 from .checks import check, decreasing_pattern
 from .diagnostics import Diagnostic, KinerjaError, Location, PluginError
+from .dimension_check import check_dimensions
+from .dimensions import DEFAULT_VOCABULARY, Term, Vocabulary
 from .engine import collect_functions, create_plugin_manager, not_applicable_rule, plugin_layers
 from .registry import Entry, Layer, collect_entries, directory_layer, index_layers
 from .verification import InvariantRun, check_examples, check_invariants
@@ -67,9 +69,11 @@ def validate(
     entry_points: bool = True,
     plugins: Iterable[Any] = (),
     jobs: int | None = None,
+    strict: bool = False,
 ) -> ValidationResult:
     """Validate catalogue files or directories (``paths``), or, with none, the installed
-    catalogues and ``catalog_dirs``. ``invariants=None`` skips the hypothesis runs.
+    catalogues and ``catalog_dirs``. ``invariants=None`` skips the hypothesis runs; ``strict``
+    also reports what only ``--strict`` asks about (inputs with no declared unit, KR806).
 
     The files are checked one unit type and year at a time (each catalogue with every file that
     makes it up, then forgotten), in ``jobs`` processes: by default one per core for large sets
@@ -108,6 +112,8 @@ def validate(
         decreasing_pattern(_decreasing_words(manager)),
         invariants,
         given,
+        Vocabulary.of(_dimension_terms(manager)),
+        strict,
     )
     found, catalogues = _check_groups(work, groups, jobs)
     if given is not None:
@@ -130,6 +136,8 @@ class _Work:
     decreasing: Pattern[str]
     invariants: InvariantRun | None
     given: set[str] | None
+    vocabulary: Vocabulary = DEFAULT_VOCABULARY
+    strict: bool = False
 
 
 def _check_group(work: _Work, group: list[Entry]) -> tuple[list[Diagnostic], int]:
@@ -149,6 +157,7 @@ def _check_group(work: _Work, group: list[Entry]) -> tuple[list[Diagnostic], int
             # Some indicators did not load: "sasaran without indicators" would only echo that.
             checks = [d for d in checks if d.code != "KR216"]
         found += checks
+        found += check_dimensions(catalogue, work.vocabulary, work.strict)
         found += _plugin_checks(work.manager, catalogue)
         found += check_examples(catalogue, work.rule)
         if work.invariants is not None:
@@ -277,6 +286,19 @@ def _decreasing_words(manager) -> list[str]:
                 )
             words.append(word)
     return words
+
+
+def _dimension_terms(manager) -> list[Term]:
+    terms = []
+    for impl in manager.hook.kinerja_dimensions.get_hookimpls():
+        for term in impl.function() or ():
+            if not isinstance(term, Term):
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r}: kinerja_dimensions returned {term!r}, "
+                    "not a kinerja_rules.dimensions.Term"
+                )
+            terms.append(term)
+    return terms
 
 
 def _plugin_checks(manager, catalogue) -> list[Diagnostic]:

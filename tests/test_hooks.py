@@ -360,6 +360,44 @@ def test_hook_kinerja_decreasing_words(tmp_path):
         kr210([Broken()])
 
 
+def test_hook_kinerja_dimensions(tmp_path):
+    from kinerja_rules.dimensions import Term
+    from kinerja_rules.validation import validate
+
+    text = RUTAN_CATALOGUE.format(indicator_id="kunjungan", formula="A / B * 100").replace(
+        'A = "Jumlah tahanan yang mendapat layanan"\nB = "Jumlah tahanan"',
+        'A = { description = "Jumlah pengunjung yang puas", counts = "pengunjung" }\n'
+        'B = { description = "Jumlah orang yang berkunjung", counts = "orang" }',
+    )
+    text += '[indicator.not_applicable]\nwhen = "B == 0"\nreason = "tidak ada kunjungan"\n'
+    path = write(tmp_path / "rutan.toml", text)
+
+    def codes(plugins):
+        result = validate([path], entry_points=False, plugins=plugins, invariants=None)
+        return [d.code for d in result.diagnostics]
+
+    assert codes([]) == ["KR801"]  # "pengunjung" is not a built-in word
+
+    class Visitors:
+        @hookimpl
+        def kinerja_dimensions(self):
+            return [Term("pengunjung", "count", parent="orang")]
+
+    # A kind of orang: pengunjung ÷ orang is a share, × 100 a percent — proved, nothing to say.
+    assert codes([Visitors()]) == []
+    # The word also names a unit: a count of pengunjung cannot be a percentage.
+    path.write_text(text.replace('unit = "%"', 'unit = "Pengunjung"'), "utf-8")
+    assert codes([Visitors()]) == ["KR802"]
+
+    class Broken:
+        @hookimpl
+        def kinerja_dimensions(self):
+            return ["pengunjung"]
+
+    with pytest.raises(PluginError, match="not a kinerja_rules.dimensions.Term"):
+        codes([Broken()])
+
+
 def test_not_applicable_resolved_once_keeps_pluggy_semantics(tmp_path):
     """The engine calls plain kinerja_not_applicable implementations directly (no per-call
     dispatch); order, firstresult, implementations taking only some arguments, hook wrappers

@@ -172,9 +172,9 @@ def test_a_huge_input_max_cannot_hang_validate(capsys, tmp_path):
         (CATALOG / "2023" / "bapas.toml")
         .read_text(encoding="utf-8")
         .replace(
-            'A = "Jumlah klien usia produktif yang memperoleh atau melanjutkan pekerjaan di luar '
-            'lembaga"',
-            'A = { description = "klien bekerja", max = 1e999999999 }',
+            'A = { description = "Jumlah klien usia produktif yang memperoleh atau melanjutkan '
+            'pekerjaan di luar lembaga", counts = "klien" }',
+            'A = { description = "klien bekerja", counts = "klien", max = 1e999999999 }',
             1,
         ),
         encoding="utf-8",

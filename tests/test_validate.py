@@ -397,9 +397,10 @@ def test_warnings_for_the_commonest_catalogue_slips(capsys, tmp_path):
     path = tmp_path / "uji.toml"
     path.write_text(text, encoding="utf-8")
     code, out, _ = run(capsys, str(path), "--no-invariants", "--format", "json")
-    assert code == 0  # warnings only
+    assert code == 1  # KR214 is an error (units of measure); the others are warnings
     found = {(d["code"], d["field"]) for d in json.loads(out)}
     assert ("KR214", "indicator[0].target") in found
+    assert [d["code"] for d in json.loads(out) if d["severity"] == "error"] == ["KR214"]
     assert ("KR210", "indicator[1].name") in found
     assert ("KR215", "indicator[2].polarity") in found
     assert ("KR216", "sasaran[1]") in found
