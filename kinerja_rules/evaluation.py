@@ -395,6 +395,7 @@ def _derivation(
         capaian_branch=outcome.capaian_branch,
         target=indicator.target if capaian is not None else None,
         origin=outcome.origin,
+        input_units=indicator.input_units,
     )
 
 

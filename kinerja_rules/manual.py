@@ -160,7 +160,10 @@ def _entry(catalogue: Catalogue, indicator: Indicator) -> Entry:
         (
             spec.name,
             spec.description
-            + (f" (dari {spec.source[1]} {spec.source[0]})" if spec.source else ""),
+            + (f" (dari {spec.source[1]} {spec.source[0]})" if spec.source else "")
+            + (
+                f" [satuan: {spec.counts or spec.measures}]" if spec.counts or spec.measures else ""
+            ),
         )
         for spec in indicator.inputs
     )

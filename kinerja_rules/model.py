@@ -209,6 +209,11 @@ class Indicator:
     def input(self, name: str) -> InputSpec | None:
         return next((spec for spec in self.inputs if spec.name == name), None)
 
+    @functools.cached_property
+    def input_units(self) -> Mapping[str, str]:
+        """What each input counts or measures, by input name (inputs that declare it)."""
+        return {s.name: s.counts or s.measures for s in self.inputs if s.counts or s.measures}
+
     @functools.cached_property  # attrs keeps a slot for it (attrs >= 23.2)
     def data_inputs(self) -> tuple[InputSpec, ...]:
         """The inputs the data gives (not those taken from other indicators' results)."""

@@ -211,6 +211,15 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
+def _dimension(unit: str) -> str | None:
+    """What an indicator's figures are, in words ("percent", "count of dokumen"); None for a
+    unit the vocabulary does not know."""
+    from .dimensions import describe, unit_dimension
+
+    dimension = unit_dimension(unit)
+    return describe(dimension) if dimension is not None else None
+
+
 def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
     derivation = result.derivation
     return {
@@ -218,6 +227,8 @@ def _indicator_json(result: IndicatorResult) -> dict[str, Any]:
         "sasaran": result.indicator.sasaran,
         "name": result.indicator.name,
         "unit": result.indicator.unit,
+        "dimension": _dimension(result.indicator.unit),
+        "input_units": dict(result.indicator.input_units),
         "target": _target_json(result.target),
         "realisasi": _shown(result.realisasi),
         "period_realisasi": _shown(result.period_realisasi),

@@ -67,6 +67,8 @@ class Derivation:
     target: Target | None = None
     #: For a figure consolidated from periods: how ("jumlah Januari–Juni").
     origin: str | None = None
+    #: What each input counts or measures ("klien", "Rp"), written after its value.
+    input_units: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def percent(self) -> bool:
@@ -81,7 +83,10 @@ class Derivation:
         if self.source not in ("formula", "not_applicable") or not self.inputs:
             return None
         places = self.decimals + 4  # a composite's inputs are exact results: cut them
-        values = {name: short_exact(value, places, lang) for name, value in self.inputs.items()}
+        values = {
+            name: with_unit(short_exact(value, places, lang), self.input_units.get(name))
+            for name, value in self.inputs.items()
+        }
         return render(
             self.formula, values, percent=self.percent, lang=lang, branches_for=self.inputs
         )
@@ -344,6 +349,18 @@ class Report:
             if result.indicator.id == indicator_id:
                 return result
         raise KeyError(indicator_id)
+
+
+def with_unit(number: str, unit: str | None) -> str:
+    """A value with what it counts or measures, as Indonesian reports write it: ``629 klien``,
+    ``Rp5.069.030.000``, ``49,26%``; the bare number when nothing is declared."""
+    if not unit:
+        return number
+    if unit == "Rp":
+        return f"Rp{number}"
+    if unit == "%":
+        return f"{number}%"
+    return f"{number} {unit}"
 
 
 def short_exact(value: Decimal, places: int, lang: str = "id") -> str:

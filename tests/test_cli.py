@@ -45,9 +45,11 @@ def test_evaluate_json_bapas_acceptance(capsys):
         "na_reason",
         "derivation",
     }
-    assert first["derivation"]["text"][0] == "Realisasi: A / B × 100% = 629 / 1277 × 100% = 49,26%"
+    assert first["derivation"]["text"][0] == (
+        "Realisasi: A / B × 100% = 629 klien / 1277 klien × 100% = 49,26%"
+    )
     assert first["derivation"]["inputs"] == {"A": 629, "B": 1277}
-    assert first["derivation"]["realisasi_substituted"] == "629 / 1277 × 100%"
+    assert first["derivation"]["realisasi_substituted"] == "629 klien / 1277 klien × 100%"
     assert first["derivation"]["realisasi_exact"].startswith("49.256068911511")
     assert first["derivation"]["capaian_substituted"] == "49,256068… / 60 × 100%"
 
@@ -100,7 +102,7 @@ def test_evaluate_csv(capsys):
 def test_explain(capsys):
     code, out, _ = run(capsys, "explain", "klien_bekerja", BAPAS)
     assert code == 0
-    assert "Realisasi: A / B × 100% = 629 / 1277 × 100% = 49,26%" in out
+    assert "Realisasi: A / B × 100% = 629 klien / 1277 klien × 100% = 49,26%" in out
     assert "Capaian: realisasi / target × 100% = 49,256068… / 60 × 100% = 82,09%" in out
     assert "A = 629: Jumlah klien usia produktif yang memperoleh" in out
 

@@ -388,3 +388,29 @@ def test_a_hand_worked_product():
     for text, expected in (("K * 100 / K", {"%": 1}), ("K * L", {"klien": 1, "layanan": 1})):
         formula = compile_formula(text, frozenset(TYPED), default_functions())
         assert exponents(Inference(names, DEFAULT_VOCABULARY).infer(formula.tree)) == expected
+
+
+# --- units in what people read ---------------------------------------------------------------
+
+
+def test_units_are_written_after_the_values_people_read():
+    from kinerja_rules import Engine
+    from kinerja_rules.manual import manual
+    from kinerja_rules.render import to_json
+    from kinerja_rules.results import with_unit
+
+    from .conftest import EXAMPLES
+
+    # Indonesian reports write Rupiah before the number, other units after it.
+    assert with_unit("5.069.030.000", "Rp") == "Rp5.069.030.000"
+    assert with_unit("629", "klien") == "629 klien" and with_unit("629", None) == "629"
+    engine = Engine.create(entry_points=False)
+    report = engine.evaluate_file(EXAMPLES / "2023" / "bapas-lahat.toml")
+    # The seed: 629 of 1 277 klien of working age found work (Bapas Lahat 2023).
+    lines = report.indicator("klien_bekerja").derivation.lines()
+    assert lines[0] == "Realisasi: A / B × 100% = 629 klien / 1277 klien × 100% = 49,26%"
+    first = to_json(report)["indicators"][0]
+    assert (first["unit"], first["dimension"]) == ("%", "a percent")
+    assert first["input_units"] == {"A": "klien", "B": "klien"}
+    text = manual(engine.catalogue("bapas", 2023))
+    assert "[satuan: klien]" in text

@@ -40,5 +40,5 @@ def test_python_api_example_runs():
     text = out.getvalue()
     assert "layanan_makanan: realisasi 100, capaian 125" in text
     assert "gangguan_mental_tertangani: N/A (tidak ada populasi (B = 0))" in text
-    assert "Realisasi: A / B × 100% = 363 / 363 × 100% = 100%" in text
+    assert "Realisasi: A / B × 100% = 363 orang / 363 orang × 100% = 100%" in text
     assert "SK1 116 2/5 measured" in text
