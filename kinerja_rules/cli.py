@@ -581,6 +581,13 @@ def _plugins(engine: Engine) -> int:
             print(f"    {file}")
     extra = sorted(set(engine.functions) - {"min", "max", "abs"})
     print("Formula functions: min, max, abs" + (", " + ", ".join(extra) if extra else ""))
+    from .dimensions import Vocabulary
+    from .validation import dimension_terms
+
+    print("Units of measure (counts = … / measures = … on an input):")
+    for term in Vocabulary.of(dimension_terms(manager)).terms.values():
+        kind = f"{term.kind}, a kind of {term.parent}" if term.parent else term.kind
+        print(f"  {term.name} ({kind})" + (f": {term.doc}" if term.doc else ""))
     return 0
 
 

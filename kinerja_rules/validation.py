@@ -112,7 +112,7 @@ def validate(
         decreasing_pattern(_decreasing_words(manager)),
         invariants,
         given,
-        Vocabulary.of(_dimension_terms(manager)),
+        Vocabulary.of(dimension_terms(manager)),
         strict,
     )
     found, catalogues = _check_groups(work, groups, jobs)
@@ -288,7 +288,8 @@ def _decreasing_words(manager) -> list[str]:
     return words
 
 
-def _dimension_terms(manager) -> list[Term]:
+def dimension_terms(manager) -> list[Term]:
+    """The words every plugin adds to the vocabulary of units (hook ``kinerja_dimensions``)."""
     terms = []
     for impl in manager.hook.kinerja_dimensions.get_hookimpls():
         for term in impl.function() or ():

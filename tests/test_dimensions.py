@@ -414,3 +414,14 @@ def test_units_are_written_after_the_values_people_read():
     assert first["input_units"] == {"A": "klien", "B": "klien"}
     text = manual(engine.catalogue("bapas", 2023))
     assert "[satuan: klien]" in text
+
+
+def test_plugins_command_prints_the_vocabulary_in_force(capsys):
+    from kinerja_rules.cli import main
+
+    assert main(["plugins"]) == 0
+    out = capsys.readouterr().out
+    vocabulary = out[out.index("Units of measure") :]
+    # every built-in word, with what it is a kind of
+    assert "  klien (count, a kind of orang): klien pemasyarakatan (Bapas)" in vocabulary
+    assert "  Rp (money): Rupiah" in vocabulary
