@@ -29,12 +29,14 @@ from .dimensions import (
     INDEX,
     MONEY,
     PERCENT_DIMENSION,
+    SAME,
     SCALAR,
     TIME,
     UNKNOWN,
     Dimension,
     Vocabulary,
     base,
+    declared_result,
     describe,
     term_dimension,
     unit_dimension,
@@ -55,10 +57,18 @@ class Inference:
     """Infers the dimension of one formula over typed names; collects what does not agree as
     (offset into the formula's source, message) pairs, for the caller to locate."""
 
-    def __init__(self, names: Mapping[str, Dimension], vocabulary: Vocabulary, source: str = ""):
+    def __init__(
+        self,
+        names: Mapping[str, Dimension],
+        vocabulary: Vocabulary,
+        source: str = "",
+        functions: Mapping[str, object] | None = None,
+    ):
         self.names = names
         self.vocabulary = vocabulary
         self.source = source  # the formula's stripped source, to point at an operator
+        #: The plugin functions the formula calls, for their declared results (``returns``).
+        self.functions = functions or {}
         self.problems: list[tuple[int, str]] = []
 
     def infer(self, node: ast.AST) -> Dimension:
@@ -202,8 +212,11 @@ class Inference:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
         if name == "abs" and len(arguments) == 1:
             return arguments[0]
-        if name not in ("min", "max") or not arguments:
-            return UNKNOWN  # a plugin's function: its result's dimension is unknown
+        declared = getattr(self.functions.get(name), "kinerja_dimension", None)
+        if name not in ("min", "max") and declared != SAME or not arguments:
+            if declared is None:
+                return UNKNOWN  # a plugin's function that declares nothing: unknown
+            return declared_result(declared, self.vocabulary) or UNKNOWN
         joined = arguments[0]
         for argument in arguments[1:]:
             following = self.join(joined, argument)
@@ -231,7 +244,11 @@ def result_dimensions(catalogue: Catalogue, vocabulary: Vocabulary) -> dict[str,
     for indicator in evaluation_order(catalogue.indicators):
         expected = unit_dimension(indicator.unit, vocabulary)
         if expected is None:
-            inference = Inference(names_of(indicator, found, vocabulary), vocabulary)
+            inference = Inference(
+                names_of(indicator, found, vocabulary),
+                vocabulary,
+                functions=indicator.formula.function_table,
+            )
             expected = inference.infer(indicator.formula.tree)
         found[indicator.id] = expected
     return found
@@ -314,7 +331,12 @@ def _formula(
     indicator: Indicator, results: Mapping[str, Dimension], vocabulary: Vocabulary
 ) -> Iterator[Diagnostic]:
     formula = indicator.formula
-    inference = Inference(names_of(indicator, results, vocabulary), vocabulary, formula.source)
+    inference = Inference(
+        names_of(indicator, results, vocabulary),
+        vocabulary,
+        formula.source,
+        formula.function_table,
+    )
     got = inference.infer(formula.tree)
     where = indicator.where("formula")
     for offset, message in inference.problems:

@@ -190,3 +190,41 @@ def _amount(name: str, vocabulary: Vocabulary) -> str:
     if name == GENERIC:
         return "a count"
     return f"a count of {name}"
+
+
+#: What :func:`returns` may declare besides a word of the vocabulary.
+SAME = "same"
+RATIO = "ratio"
+
+
+def returns(dimension: str):
+    """Declare the dimension of a plugin formula function's result, so ``validate`` can prove
+    the formulas that call it::
+
+        @returns("same")        # of its arguments, which must all agree (like min and max)
+        def median(*values): ...
+
+        @returns("ratio")       # a bare ratio (× 100 makes a percent)
+        def share(part, whole): ...
+
+        @returns("hari")        # a word of the vocabulary, or "%"
+        def days_between(start, end): ...
+
+    An undeclared function's result is of unknown dimension: never an error, never proved.
+    """
+
+    def mark(function):
+        function.kinerja_dimension = dimension
+        return function
+
+    return mark
+
+
+def declared_result(declared: str, vocabulary: Vocabulary = DEFAULT_VOCABULARY) -> Dimension | None:
+    """The dimension a :func:`returns` declaration names (None for ``same`` or an unknown word)."""
+    if declared == RATIO:
+        return Dimension(())
+    if declared == SAME:
+        return None
+    term = vocabulary.term(declared)
+    return term_dimension(term) if term is not None else None

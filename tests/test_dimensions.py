@@ -425,3 +425,32 @@ def test_plugins_command_prints_the_vocabulary_in_force(capsys):
     # every built-in word, with what it is a kind of
     assert "  klien (count, a kind of orang): klien pemasyarakatan (Bapas)" in vocabulary
     assert "  Rp (money): Rupiah" in vocabulary
+
+
+def test_plugin_functions_declare_their_result():
+    from kinerja_rules.dimensions import returns
+
+    @returns("ratio")
+    def share(part, whole):
+        return part / whole
+
+    @returns("same")
+    def median(*values):
+        return sorted(values)[len(values) // 2]
+
+    def undeclared(value):
+        return value
+
+    functions = dict(default_functions(), share=share, median=median, undeclared=undeclared)
+    inputs = {"K": KLIEN, "L": LAYANAN, "P": RP}
+
+    def codes(formula: str, unit: str = "%") -> list[str]:
+        raw = (HEADER + indicator(formula, unit=unit, inputs=inputs)).encode()
+        catalogue = load_catalogue_bytes(raw, "uji.toml", functions)
+        return [d.code for d in check_dimensions(catalogue, DEFAULT_VOCABULARY)]
+
+    assert codes("share(K, K)") == ["KR802"]  # a ratio on a % indicator: the × 100 is missing
+    assert codes("share(K, K) * 100") == []
+    assert codes("median(K, P)", unit="Layanan") == ["KR803"]  # klien and Rp mixed
+    assert codes("median(L, L)", unit="Layanan") == []
+    assert codes("undeclared(K)") == []  # unknown: never an error
