@@ -23,6 +23,7 @@ from . import kinds, schema
 from .bands import BAND_FIELDS, DEFAULT_STATUS_BANDS, band_from_table, overlap
 from .decimals import DECIMALS, INPUT, QUANTITY, ROUNDING_MODES, RUPIAH, WEIGHT, YEAR
 from .diagnostics import Diagnostic, KinerjaError, Location, closest
+from .dimensions import BUILTIN_TERMS, COUNT
 from .formatting import format_decimal
 from .formula import BOOLEAN, Formula, FormulaError, FormulaFunction, compile_formula
 from .model import (
@@ -176,11 +177,13 @@ INPUT_TABLE_FIELDS: dict[str, Field] = {
         ("string",),
         doc='what the input counts, e.g. "klien", "anak", "layanan" (docs: Units of measure)',
         pattern=DIMENSION_WORD,
+        examples=tuple(t.name for t in BUILTIN_TERMS if t.kind == COUNT),
     ),
     "measures": Field(
         ("string",),
         doc='what the input measures, e.g. "Rp", "hari", "%" (docs: Units of measure)',
         pattern=DIMENSION_WORD,
+        examples=tuple(t.name for t in BUILTIN_TERMS if t.kind != COUNT),
     ),
 }
 

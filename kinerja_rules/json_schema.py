@@ -43,6 +43,8 @@ def field_schema(field: Field) -> dict[str, Any]:
     result: dict[str, Any] = {"type": types[0] if len(types) == 1 else types}
     if field.doc:
         result["description"] = field.doc
+    if field.examples:
+        result["examples"] = list(field.examples)
     if field.choices:
         result["enum"] = list(field.choices)
     if field.pattern:

@@ -45,6 +45,8 @@ class Field:
     domain: Domain | None = None
     #: For strings: a regular expression the whole value must match.
     pattern: str | None = None
+    #: Typical values, listed by the JSON Schema for editors (not a restriction).
+    examples: tuple[str, ...] = ()
 
 
 def kind_of(value: Any) -> str:

@@ -454,3 +454,22 @@ def test_plugin_functions_declare_their_result():
     assert codes("median(K, P)", unit="Layanan") == ["KR803"]  # klien and Rp mixed
     assert codes("median(L, L)", unit="Layanan") == []
     assert codes("undeclared(K)") == []  # unknown: never an error
+
+
+def test_the_json_schema_lists_the_vocabulary():
+    import json
+
+    text = (Path(__file__).parent.parent / "schema" / "catalogue.schema.json").read_text()
+    words = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            words.update(w for w in node.get("examples", []) if isinstance(w, str))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(text))
+    assert {"klien", "anak", "tahanan", "narapidana", "pegawai", "dokumen", "Rp", "hari"} <= words
