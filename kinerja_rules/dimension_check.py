@@ -457,9 +457,12 @@ def _targets(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]
     if indicator.target is not None:
         written.append(("target", indicator.target))
     written += [(f"renstra.{year}", target) for year, target in indicator.renstra.items()]
+    written += [(f"period_targets.{p.key}", t) for p, t in indicator.period_targets.items()]
+    if indicator.national_standard is not None:
+        written.append(("national_standard", indicator.national_standard))
     for key, target in written:
-        where = indicator.where(key)
-        what = "target" if key == "target" else f"Renstra {key.split('.')[1]} target"
+        where = indicator.where(key.split(".")[0] if key.startswith("period_") else key)
+        what = _what(key)
         if indicator.is_percentage and not indicator.above_100 and target.upper > 100:
             yield Diagnostic(
                 "KR214",
@@ -488,6 +491,17 @@ def _targets(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]
                 where,
                 f"a target in {indicator.unit} is not negative: check the PK",
             )
+
+
+def _what(key: str) -> str:
+    """How a message names a target field: "target", "Renstra 2025 target", …"""
+    field, _, part = key.partition(".")
+    return {
+        "target": "target",
+        "renstra": f"Renstra {part} target",
+        "period_targets": f"{part} target",
+        "national_standard": "national standard",
+    }[field]
 
 
 def _text(target: Target) -> str:

@@ -473,3 +473,17 @@ def test_the_json_schema_lists_the_vocabulary():
 
     walk(json.loads(text))
     assert {"klien", "anak", "tahanan", "narapidana", "pegawai", "dokumen", "Rp", "hari"} <= words
+
+
+def test_period_targets_and_national_standards_lie_in_the_units_range(tmp_path):
+    found, _ = run(
+        tmp_path,
+        indicator(
+            "A / B * 100",
+            extra="period_targets = { Q1 = 20, Q2 = 120 }\nnational_standard = 150\n",
+        ),
+    )
+    messages = [(d.code, d.message) for d in found]
+    assert ("KR214", "indicator 'uji': a % Q2 target of 120 is above 100") in messages
+    assert ("KR214", "indicator 'uji': a % national standard of 150 is above 100") in messages
+    assert len(found) == 2  # Q1 = 20 is a share: no finding
