@@ -48,7 +48,7 @@ from .distributed import (
     take_bucket,
     unregister,
 )
-from .run import CHUNK_ROWS, EngineRecipe, Progress, Summary, write_findings
+from .run import CHUNK_ROWS, EngineRecipe, Progress, Summary, deliver_findings
 
 #: Input rows per bucket: an evaluated row takes about 1 KB, so a bucket task needs about
 #: 500 MB; there are at least two buckets per worker thread, so the work spreads evenly.
@@ -197,10 +197,7 @@ def run_distributed(
         raise
     finally:
         progress.close()
-    if isinstance(findings, list):
-        findings.extend(found)
-    elif findings is not None:
-        write_findings(str(findings), found)
+    deliver_findings(findings, found)
     summary.seconds = time.perf_counter() - started
     return summary
 

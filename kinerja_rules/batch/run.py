@@ -513,6 +513,14 @@ def _plain_schema():
 FINDING_FIELDS = ("file", "row", "col", "column", "severity", "code", "message", "hint")
 
 
+def deliver_findings(to, found: list[Diagnostic]) -> None:
+    """Hand a run's findings to where the caller asked: a list to extend, or a file path."""
+    if isinstance(to, list):
+        to.extend(found)
+    elif to is not None:
+        write_findings(str(to), found)
+
+
 def write_findings(path: str, findings: Iterable[Diagnostic]) -> None:
     """Findings as CSV (default) or JSON lines (``.jsonl``/``.json``), all at once."""
     from ..atomic import write_atomically
@@ -688,10 +696,7 @@ def run_batch(
     finally:
         progress.close()
     summary.findings = len(found)
-    if isinstance(findings, list):
-        findings.extend(found)
-    elif findings is not None:
-        write_findings(str(findings), found)
+    deliver_findings(findings, found)
     summary.seconds = time.perf_counter() - started
     return summary
 
