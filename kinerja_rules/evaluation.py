@@ -334,7 +334,9 @@ def _with_capaian(
     if target is None:
         reason = f"tidak ada target untuk tahun {catalogue.year}"
         return Outcome(indicator, source, inputs, origin, realisasi, None, reason)
-    formula: Formula | None = indicator.capaian or policy.capaian_formula(indicator.polarity)
+    formula: Formula | None = indicator.capaian or (
+        policy.capaian_higher if indicator.polarity is Polarity.HIGHER else policy.capaian_lower
+    )  # Policy.capaian_formula, inline: once per indicator of a country
     r = realisasi
     if policy.capaian_from != "exact":
         r = round_shown(r, policy.decimals, policy.rounding)
