@@ -275,31 +275,27 @@ def _expand(paths: Sequence[str | os.PathLike[str]], diagnostics: list[Diagnosti
     return files
 
 
+def _contributions(manager, hook: str, kind: type, what: str) -> list:
+    """Everything the plugins return from ``hook`` (an iterable each), in registration order;
+    anything not a ``kind`` is a PluginError naming the plugin."""
+    found = []
+    for impl in getattr(manager.hook, hook).get_hookimpls():
+        for item in impl.function() or ():
+            if not isinstance(item, kind):
+                raise PluginError(f"plugin {impl.plugin_name!r}: {hook} returned {item!r}, {what}")
+            found.append(item)
+    return found
+
+
 def _decreasing_words(manager) -> list[str]:
-    words = []
-    for impl in manager.hook.kinerja_decreasing_words.get_hookimpls():
-        for word in impl.function() or ():
-            if not isinstance(word, str):
-                raise PluginError(
-                    f"plugin {impl.plugin_name!r}: kinerja_decreasing_words returned {word!r}, "
-                    "not a string"
-                )
-            words.append(word)
-    return words
+    return _contributions(manager, "kinerja_decreasing_words", str, "not a string")
 
 
 def dimension_terms(manager) -> list[Term]:
     """The words every plugin adds to the vocabulary of units (hook ``kinerja_dimensions``)."""
-    terms = []
-    for impl in manager.hook.kinerja_dimensions.get_hookimpls():
-        for term in impl.function() or ():
-            if not isinstance(term, Term):
-                raise PluginError(
-                    f"plugin {impl.plugin_name!r}: kinerja_dimensions returned {term!r}, "
-                    "not a kinerja_rules.dimensions.Term"
-                )
-            terms.append(term)
-    return terms
+    return _contributions(
+        manager, "kinerja_dimensions", Term, "not a kinerja_rules.dimensions.Term"
+    )
 
 
 def _plugin_checks(manager, catalogue) -> list[Diagnostic]:
