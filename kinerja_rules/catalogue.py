@@ -21,7 +21,17 @@ import attrs
 
 from . import kinds, schema
 from .bands import BAND_FIELDS, DEFAULT_STATUS_BANDS, band_from_table, overlap
-from .decimals import DECIMALS, INPUT, QUANTITY, ROUNDING_MODES, RUPIAH, WEIGHT, YEAR
+from .decimals import (
+    DECIMALS,
+    HOW_MANY,
+    INPUT,
+    QUANTITY,
+    ROUNDING_MODES,
+    RUPIAH,
+    SETTING,
+    WEIGHT,
+    YEAR,
+)
 from .diagnostics import Diagnostic, KinerjaError, Location, closest
 from .dimensions import BUILTIN_TERMS, COUNT
 from .formatting import format_decimal
@@ -41,6 +51,7 @@ from .model import (
     dependency_cycles,
 )
 from .periods import KEY_DOC, PERIOD_KEY_PATTERN, period_of_key
+from .plausibility_settings import SEVERITIES, settings_from
 from .schema import Field
 from .sources import PathLike, parse_document, read_document
 from .tomlpos import Path, TomlDocument
@@ -98,6 +109,85 @@ CAPAIAN_RULE_DOC = (
     'a named rule ("higher" R/T, "lower" (2T-R)/T, "lower_ratio" T/R) or a formula over R and T'
 )
 
+#: ``[policy.plausibility]``: the defaults of the plausibility checks (plausibility_settings.py).
+PLAUSIBILITY_FIELDS: dict[str, Field] = {
+    "z_threshold": Field(
+        ("number",),
+        doc="robust z-score (median, MAD) above which a value is unusual (default 3.5)",
+        domain=SETTING,
+    ),
+    "min_history": Field(
+        ("integer",),
+        doc="points of history a series needs to be judged (default 6)",
+        domain=HOW_MANY,
+    ),
+    "years": Field(
+        ("integer",),
+        doc="previous years whose same period gives the comparison mean (default 3)",
+        domain=HOW_MANY,
+    ),
+    "max_change": Field(
+        ("number",),
+        doc="largest change from that mean, as a share (default 0.5: 50%)",
+        domain=SETTING,
+    ),
+    "min_change": Field(
+        ("number",),
+        doc="an unusual value is reported only this share off its median (default 0.5)",
+        domain=SETTING,
+    ),
+    "learn_range": Field(
+        ("boolean",), doc="learn each input's min–max range from previous years (default false)"
+    ),
+    "severity": Field(
+        ("string",), doc="severity of history findings (default warning)", choices=SEVERITIES
+    ),
+    "peer_threshold": Field(
+        ("number",), doc="robust z across units of the type, in batch (default 3.5)", domain=SETTING
+    ),
+    "peer_min_units": Field(
+        ("integer",), doc="units a peer comparison needs (default 10)", domain=HOW_MANY
+    ),
+    "peer_severity": Field(
+        ("string",), doc="severity of peer findings (default info)", choices=SEVERITIES
+    ),
+    "copy_min_values": Field(
+        ("integer",),
+        doc="non-zero values that must agree for a period copied from last year (default 3)",
+        domain=HOW_MANY,
+    ),
+    "enabled": Field(("boolean",), doc="false: no plausibility check (default true)"),
+}
+PLAUSIBLE_RANGE_FIELDS: dict[str, Field] = {
+    "min": Field(("number",), doc="smallest plausible value", domain=QUANTITY),
+    "max": Field(("number",), doc="largest plausible value", domain=QUANTITY),
+}
+#: ``[indicator.plausibility]``: overrides, and what only the indicator knows of its inputs.
+INDICATOR_PLAUSIBILITY_FIELDS: dict[str, Field] = {
+    **PLAUSIBILITY_FIELDS,
+    "range": Field(
+        ("table",),
+        doc='min–max per input, "value" for the realisasi: { B = { min = 100, max = 600 } }',
+        values=Field(("table",), table=PLAUSIBLE_RANGE_FIELDS),
+        key_pattern=IDENTIFIER,
+        key_doc="range keys are input names, or value",
+    ),
+    "flows": Field(
+        ("table",),
+        doc='a stock input and the inputs that move it: { P = ["masuk", "keluar"] }',
+        values=Field(("array",), values=Field(("string",))),
+        key_pattern=IDENTIFIER,
+        key_doc="flows keys are input names",
+    ),
+    "within_year": Field(
+        ("table",),
+        doc="largest change of an input from one period to the next, as a share: { B = 0.2 }",
+        values=Field(("number",), domain=SETTING),
+        key_pattern=IDENTIFIER,
+        key_doc="within_year keys are input names",
+    ),
+}
+
 POLICY_FIELDS: dict[str, Field] = {
     "decimals": Field(("integer",), doc="decimals shown for percentages, e.g. 2", domain=DECIMALS),
     "rounding": Field(("string",), doc="rounding of shown figures", choices=tuple(ROUNDING_MODES)),
@@ -146,6 +236,11 @@ POLICY_FIELDS: dict[str, Field] = {
         ("string",),
         doc="a period not reported (default skip_if_any: the figure to date is not measurable)",
         choices=MISSING_STRATEGIES,
+    ),
+    "plausibility": Field(
+        ("table",),
+        table=PLAUSIBILITY_FIELDS,
+        doc="defaults of the checks of data against its history and its peers",
     ),
 }
 
@@ -294,6 +389,11 @@ INDICATOR_FIELDS: dict[str, Field] = {
     ),
     "national_standard_source": Field(
         ("string",), doc="where the national standard is set (regulation, SPM, …)"
+    ),
+    "plausibility": Field(
+        ("table",),
+        table=INDICATOR_PLAUSIBILITY_FIELDS,
+        doc="this indicator's plausibility checks: overrides, ranges, flows, within_year",
     ),
     "anggaran": Field(("integer",), doc="budget the PK attaches, whole Rupiah", domain=RUPIAH),
     "weight": Field(("number",), doc="weight within its sasaran (default 1)", domain=WEIGHT),
@@ -600,6 +700,7 @@ class _Builder(schema.DocumentReader):
             zero_target=_zero_target(table.get("zero_target")),
             consolidation=table.get("consolidation", "sum"),
             missing_periods=table.get("missing_periods", "skip_if_any"),
+            plausibility=settings_from(table.get("plausibility", {})),
         )
 
     def sasaran(self) -> list[Sasaran]:
@@ -729,10 +830,40 @@ class _Builder(schema.DocumentReader):
             consolidation=table.get("consolidation"),
             missing_periods=table.get("missing_periods"),
             period_targets=period_targets,
+            plausibility=self.plausibility(path, table, names),
             definition=table.get("definition", ""),
             data_source=table.get("data_source", ""),
             note=table.get("note", ""),
         )
+
+    def plausibility(self, path: Path, table: dict, names: set[str]) -> dict:
+        """The indicator's ``plausibility`` table, its input names checked (an unknown one is
+        located, with the closest name)."""
+        checks = dict(table.get("plausibility", {}))
+        for key in ("range", "flows", "within_year"):
+            for name, value in list(checks.get(key, {}).items()):
+                named = [name, *(value if key == "flows" else [])]
+                unknown = [n for n in named if n not in names and (key, n) != ("range", "value")]
+                for wrong in unknown:
+                    near = closest(wrong, sorted(names))
+                    self.error(
+                        "KR204",
+                        f"indicator '{table['id']}': plausibility.{key} names '{wrong}', which is "
+                        "not one of its inputs",
+                        (*path, "plausibility", key, name),
+                        f"did you mean '{near}'?"
+                        if near
+                        else f"inputs: {', '.join(sorted(names))}",
+                        value=key != "flows" or wrong != name,
+                    )
+                if key == "range" and not value:
+                    self.error(
+                        "KR204",
+                        f"indicator '{table['id']}': plausibility.range.{name} gives no bound",
+                        (*path, "plausibility", key, name),
+                        "give min, max or both: { min = 0, max = 500 }",
+                    )
+        return checks
 
     def locations(self, path: Path, table: dict) -> dict[str, Location]:
         found = {key: self.at((*path, key), value=True) for key in table}

@@ -17,6 +17,7 @@ from . import __version__
 from .formatting import LANGS
 
 if TYPE_CHECKING:
+    from .data import UnitData
     from .engine import Engine
     from .periods import Period
 
@@ -75,8 +76,11 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
         action="store_true",
         help="one column per period (each to date) and the year, per indicator",
     )
+    _previous_option(evaluate, "for the plausibility checks")
     _strict_option(
-        evaluate, "exit 1 when the data breaks the catalogue's assume, max or invariants"
+        evaluate,
+        "exit 1 when the data breaks the catalogue's assume, max or invariants, or a "
+        "plausibility check warns",
     )
     _format_option(evaluate, FORMATS, "table")
 
@@ -101,14 +105,7 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
         "budget chapter (--budget). Prints the file written.",
     )
     report_cmd.add_argument("data", metavar="DATA.toml", help="this year's realisation data")
-    report_cmd.add_argument(
-        "--previous",
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="DATA",
-        help="earlier years' data files (each computed with its own year's catalogue)",
-    )
+    _previous_option(report_cmd, "(each computed with its own year's catalogue)")
     report_cmd.add_argument(
         "--budget", metavar="BUDGET.toml", help="the budget file (Bab III B, C)"
     )
@@ -266,6 +263,17 @@ def _format_option(parser: argparse.ArgumentParser, choices, default: str) -> No
     )
 
 
+def _previous_option(parser: argparse.ArgumentParser, purpose: str) -> None:
+    parser.add_argument(
+        "--previous",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="DATA",
+        help=f"the same unit's data files of earlier years, {purpose}",
+    )
+
+
 def _strict_option(parser: argparse.ArgumentParser, meaning: str) -> None:
     parser.add_argument("--strict", action="store_true", help=meaning)
 
@@ -360,16 +368,16 @@ def _run(argv: Sequence[str] | None) -> int:
             from .render_periods import by_period, render_by_period
 
             reports = by_period(lambda p: engine.evaluate(data, p), data)
-            for finding in reports[-1][1].findings:
-                print(finding.format(), file=sys.stderr)
+            found = _findings(engine, args, data, reports[-1][1])
             sys.stdout.write(render_by_period(reports, args.format, args.lang))
-            return 1 if args.strict and reports[-1][1].findings else 0
+            return 1 if args.strict and found else 0
         report = engine.evaluate(data, period)
+        if args.command == "evaluate":
+            found = _findings(engine, args, data, report)
+            sys.stdout.write(render(report, args.format, args.lang))
+            return 1 if args.strict and found else 0
         for finding in report.findings:
             print(finding.format(), file=sys.stderr)
-        if args.command == "evaluate":
-            sys.stdout.write(render(report, args.format, args.lang))
-            return 1 if args.strict and report.findings else 0
         ids = [r.indicator.id for r in report.indicators]
         if args.indicator not in ids:
             print(
@@ -387,6 +395,31 @@ def _run(argv: Sequence[str] | None) -> int:
     except PluginError as error:
         print(f"kinerja-rules: plugin error: {error}", file=sys.stderr)
         return 1
+
+
+def _previous_data(engine: Engine, args: argparse.Namespace, data: UnitData) -> list[UnitData]:
+    """The ``--previous`` files, loaded and checked to be earlier years of the same unit type."""
+    if not args.previous:
+        return []
+    from .reports.bab3 import previous_reports
+
+    previous = [engine.load_data(path) for path in args.previous]
+    previous_reports(previous, engine.catalogues, engine.not_applicable, current=data)
+    return previous
+
+
+def _findings(engine: Engine, args: argparse.Namespace, data: UnitData, report) -> list:
+    """The report's data findings and the plausibility review's, on stderr; those that fail
+    ``--strict`` (errors and warnings, not info) returned."""
+    from .diagnostics import Severity
+
+    review = engine.review(data, _previous_data(engine, args, data), report)
+    found = [*report.findings, *review.diagnostics()]
+    for finding in found:
+        print(finding.format(), file=sys.stderr)
+    if review.checked or review.short:
+        print(review.summary(), file=sys.stderr)
+    return [d for d in found if d.severity is not Severity.INFO]
 
 
 def _diff(engine: Engine, args: argparse.Namespace) -> int:

@@ -201,6 +201,16 @@ SCORE = Domain(
 WEIGHT = Domain(
     "weight", Decimal(0), Decimal(10) ** 6, 6, "weights are from 0 to 10^6, at most 6 decimals"
 )
+#: Thresholds and shares of the plausibility checks (a z-score of 3.5, a change of 0.5).
+SETTING = Domain(
+    "threshold or share",
+    Decimal(0),
+    Decimal(10) ** 6,
+    6,
+    "thresholds and shares are from 0 to 10^6, at most 6 decimal places",
+)
+#: How many points, years or units a plausibility check needs.
+HOW_MANY = Domain("number of points", Decimal(0), Decimal(1000), 0, "a whole number from 0 to 1000")
 #: Decimals shown in reports.
 DECIMALS = Domain("number of decimals", Decimal(0), Decimal(6), 0, "reports show 0 to 6 decimals")
 #: Reporting and fiscal years.
@@ -223,7 +233,20 @@ ANY = Domain(
 )
 
 #: Every domain, for the documentation and its test.
-DOMAINS = (INPUT, QUANTITY, RUPIAH, SIGNED_RUPIAH, SCORE, WEIGHT, DECIMALS, YEAR, LITERAL, ANY)
+DOMAINS = (
+    INPUT,
+    QUANTITY,
+    RUPIAH,
+    SIGNED_RUPIAH,
+    SCORE,
+    WEIGHT,
+    SETTING,
+    HOW_MANY,
+    DECIMALS,
+    YEAR,
+    LITERAL,
+    ANY,
+)
 
 
 def round_shown(value: Decimal, decimals: int, rounding: str) -> Decimal:

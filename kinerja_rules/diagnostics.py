@@ -19,6 +19,8 @@ import attrs
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    #: Advice worth a look that fails nothing, not even ``--strict`` (plausibility peers).
+    INFO = "info"
 
 
 #: Stable diagnostic codes and their one-line titles.
@@ -105,6 +107,15 @@ CODES: dict[str, str] = {
     "KR804": "formula gives a rate on a percentage indicator",
     "KR805": "target outside the range of the indicator's unit",
     "KR806": "input declares no unit of measure",
+    "KR901": "value unusual for the unit's own history",
+    "KR902": "value changed too much from the same period of previous years",
+    "KR903": "value outside the declared plausible range",
+    "KR904": "value outside the range learned from previous years",
+    "KR905": "stock moves more than its flows allow",
+    "KR906": "input changed more than its declared share within the year",
+    "KR907": "period copied from the previous year",
+    "KR908": "stock summed instead of carried forward",
+    "KR909": "value unusual among units of the same type",
     "KR501": "example does not give the stated figures",
     "KR502": "invariant does not hold",
     "KR503": "invariant assumptions cannot be satisfied",
@@ -186,7 +197,8 @@ class Diagnostic:
         message = f"{field}{self.message}"
         if self.hint:
             message += f"\nhint: {self.hint}"
-        return f"::{self.severity.value} {','.join(properties)}::{_escape_data(message)}"
+        command = "notice" if self.severity is Severity.INFO else self.severity.value
+        return f"::{command} {','.join(properties)}::{_escape_data(message)}"
 
 
 def _escape_data(text: str) -> str:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # imported where used: creating an engine needs none of them
     from .data import UnitData
     from .model import Catalogue, Indicator
     from .periods import Period
+    from .plausibility import Review
     from .results import Report
 
 #: The unit types that ship with kinerja-rules, registered before entry-point plugins.
@@ -222,6 +223,20 @@ class Engine:
 
     def evaluate_file(self, path: PathLike) -> Report:
         return self.evaluate(self.load_data(path))
+
+    def review(
+        self, data: UnitData, previous: Sequence[UnitData] = (), report: Report | None = None
+    ) -> Review:
+        """Check ``data`` for values that look wrong against the unit's own history (its earlier
+        periods and ``previous``, the same unit's data of earlier years), against ranges and
+        against its indicators' structure (:mod:`kinerja_rules.plausibility`). ``report``, the
+        evaluated ``data``, adds the declared ranges of the realisasi."""
+        catalogue = self.catalogues.get(data.unit_type, data.year)
+        if catalogue is None:
+            raise LookupError(f"no catalogue for {data.unit_type} {data.year}")
+        from .plausibility import review_unit
+
+        return review_unit(catalogue, data, previous, report)
 
     def not_applicable(
         self, catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]

@@ -13,6 +13,7 @@ from .bands import DEFAULT_STATUS_BANDS, Band
 from .diagnostics import Location
 from .formula import Formula
 from .periods import Period
+from .plausibility_settings import Plausibility
 
 
 class Polarity(str, enum.Enum):
@@ -62,6 +63,8 @@ class Policy:
     #: How periods combine (sum, last, mean, max) and what a missing period does.
     consolidation: str = "sum"
     missing_periods: str = "skip_if_any"
+    #: Defaults of the checks of data against its history and peers (``[policy.plausibility]``).
+    plausibility: Plausibility = Plausibility()
 
     def capaian_formula(self, polarity: Polarity) -> Formula:
         return self.capaian_higher if polarity is Polarity.HIGHER else self.capaian_lower
@@ -190,6 +193,9 @@ class Indicator:
     missing_periods: str | None = None
     #: Targets for periods of the year (Rencana Aksi: Q1 25, Q2 50, …), by Period.
     period_targets: Mapping[Period, Target] = attrs.field(factory=dict)
+    #: ``[indicator.plausibility]`` as checked: overrides of the policy's and the indicator's own
+    #: ranges, flows and within-year shares (applied by :meth:`plausibility_settings`).
+    plausibility: Mapping = attrs.field(factory=dict)
     #: A national standard to compare with (Bab III part 4), and where it is set.
     national_standard: Target | None = None
     national_standard_source: str = ""

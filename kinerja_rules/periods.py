@@ -118,6 +118,22 @@ def semester(number: int) -> Period:
     return Period(6 * number - 5, 6 * number, "semester")
 
 
+#: Period slots of columnar data: 0 the year, 1-12 months, 13-16 quarters, 17-18 semesters.
+SLOT_PERIODS: tuple[Period | None, ...] = (
+    None,
+    *(month(m) for m in range(1, 13)),
+    *(quarter(q) for q in range(1, 5)),
+    *(semester(s) for s in range(1, 3)),
+)
+SLOTS = len(SLOT_PERIODS)
+KIND_SLOTS = {"month": list(range(1, 13)), "quarter": list(range(13, 17)), "semester": [17, 18]}
+
+
+def slot_of(period: Period | None) -> int:
+    """The slot of a period (the year, ``None`` or ``YEAR``, is slot 0)."""
+    return 0 if period is None or period == YEAR else SLOT_PERIODS.index(period)
+
+
 def period_of_key(text: str) -> Period | None:
     """The period a data file's key names (``"06"``, ``"6"``, ``"Q2"``, ``"TW2"``, ``"S1"``), or
     None when the text names no period."""

@@ -45,8 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--findings",
         metavar="FILE",
-        help="write every refused row here, located (CSV, or JSON lines for .jsonl)",
+        help="write every refused row and plausibility finding here, located (CSV, or JSON "
+        "lines for .jsonl)",
     )
+    parser.add_argument(
+        "--no-plausibility",
+        action="store_true",
+        help="skip the plausibility review (values against their history and their peers)",
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 on plausibility warnings too")
     parser.add_argument(
         "-o",
         "--output",

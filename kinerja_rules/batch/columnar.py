@@ -14,7 +14,7 @@ from decimal import Decimal
 import attrs
 import numpy as np
 
-from ..periods import LENGTHS, periods_of
+from ..periods import KIND_SLOTS, LENGTHS, periods_of
 from .interval import (
     SCALE_DIGITS,
     TWO_U,
@@ -25,7 +25,7 @@ from .interval import (
     shown,
     up,
 )
-from .table import ABSENT, INPUTS, KIND_SLOTS, KINDS, NOT_MEASURED, REALISASI
+from .table import ABSENT, INPUTS, KINDS, NOT_MEASURED, REALISASI
 
 #: Status codes of the result arrays.
 TERCAPAI, TIDAK_TERCAPAI, TIDAK_DAPAT_DIUKUR = 0, 1, 2

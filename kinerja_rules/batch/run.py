@@ -19,10 +19,11 @@ from pathlib import Path
 import attrs
 import numpy as np
 
-from ..diagnostics import Diagnostic, KinerjaError, Location
+from ..diagnostics import Diagnostic, KinerjaError, Location, Severity
 from ..periods import YEAR, Period, month, parse_period, period_of_key, quarter, semester
 from .columnar import evaluate_block
 from .plan import build_plans
+from .plausible import HistoryCollector
 from .rows import empty_result, redo, schema, to_arrow
 from .table import COLUMNS, pivot
 
@@ -609,6 +610,10 @@ class Summary:
     redone: int = 0
     findings: int = 0
     seconds: float = 0.0
+    #: Time spent keeping the columns and running the plausibility review (0: not run).
+    plausibility_seconds: float = 0.0
+    #: Values the review judged against their own history.
+    judged: int = 0
 
 
 def run_batch(
@@ -622,6 +627,7 @@ def run_batch(
     progress=None,
     chunk_rows: int = CHUNK_ROWS,
     engine_recipe: EngineRecipe | None = None,
+    plausibility: bool = True,
 ) -> Summary:
     """Evaluate every data set of ``inputs`` into ``output`` (.parquet or .csv).
 
@@ -630,6 +636,8 @@ def run_batch(
     it is a terminal). ``jobs`` > 1 evaluates chunks in that many processes; data sets the
     columnar path cannot decide are evaluated per row there when ``engine_recipe`` says how to
     make the engine, else in this process. Nothing is written unless the run completes.
+    ``plausibility``: review every value against its history and peers
+    (:mod:`kinerja_rules.plausibility`), its findings added to the others.
     """
     from .extras import require
 
@@ -643,6 +651,7 @@ def run_batch(
     summary = Summary()
     progress.total = sum(_size(Path(p)) for p in inputs)
     seen: set = set()
+    collector = HistoryCollector() if plausibility else None
     try:
         chunks = read_inputs(engine, inputs, chunk_rows, found, progress)
 
@@ -669,6 +678,8 @@ def run_batch(
                     seen.add(identity)
                 if res.redo.any():
                     summary.redone += redo(engine, plan, block, res)
+                if collector is not None:
+                    collector.add(plan, block, res, keep)
                 table = to_arrow(plan, block, res, keep)
                 summary.data_sets += int(keep.sum())
                 out.write(table)
@@ -689,6 +700,11 @@ def run_batch(
                         finish(waiting.pop(0).result())
                 for future in waiting:
                     finish(future.result())
+        if collector is not None:
+            flagged, review = collector.review(engine.catalogues)
+            found.extend(flagged)
+            summary.plausibility_seconds = collector.seconds
+            summary.judged = review.checked
         out.close()
     except BaseException:
         out.abort()
@@ -746,6 +762,7 @@ def main(args: argparse.Namespace, engine) -> int:
             jobs=args.jobs or 1,
             findings=found,
             engine_recipe=recipe,
+            plausibility=not getattr(args, "no_plausibility", False),
         )
     except MissingDependency as error:
         print(f"kinerja-rules batch: {error}", file=sys.stderr)
@@ -769,7 +786,14 @@ def report(args: argparse.Namespace, found: list, summary: Summary) -> int:
         f"wrote {args.output}: {summary.rows} rows, {summary.data_sets} data sets, "
         f"{summary.evaluations} indicator evaluations "
         f"({summary.redone} data sets redone by the per-row engine), "
-        f"{len(found)} finding(s), {summary.seconds:.1f} s",
+        f"{len(found)} finding(s), {summary.seconds:.1f} s"
+        + (
+            f" (plausibility review {summary.plausibility_seconds:.1f} s)"
+            if summary.plausibility_seconds
+            else ""
+        ),
         file=sys.stderr,
     )
-    return 1 if any(d.is_error for d in found) else 0
+    strict = getattr(args, "strict", False)
+    failing = [d for d in found if d.is_error or (strict and d.severity is Severity.WARNING)]
+    return 1 if failing else 0

@@ -21,20 +21,11 @@ import numpy as np
 from ..data import NARRATIVE_KEYS, DataEntry, UnitData
 from ..decimals import INPUT, QUANTITY, RUPIAH, YEAR
 from ..diagnostics import Diagnostic, Location, closest
-from ..periods import KEY_DOC, Period, month, period_of_key, quarter, semester
+from ..periods import KEY_DOC, KIND_SLOTS, SLOT_PERIODS, SLOTS, period_of_key, slot_of
 from ..sheets.csv_data import NUMBER_HINT
 
 COLUMNS = ("unit", "unit_type", "year", "indicator", "input", "period", "value")
 
-#: Period slots: 0 the year, 1-12 months, 13-16 quarters, 17-18 semesters.
-SLOTS = 19
-SLOT_PERIODS: tuple[Period | None, ...] = (
-    None,
-    *(month(m) for m in range(1, 13)),
-    *(quarter(q) for q in range(1, 5)),
-    *(semester(s) for s in range(1, 3)),
-)
-KIND_SLOTS = {"month": list(range(1, 13)), "quarter": list(range(13, 17)), "semester": [17, 18]}
 KINDS = ("month", "quarter", "semester")  # kind code 1, 2, 3 (0: no periods)
 
 SCALE = 10**6
@@ -46,10 +37,6 @@ ABSENT, INPUTS, REALISASI, NOT_MEASURED = 0, 1, 2, 3
 
 _SPECIAL = ("realisasi", "not_measured", "realisasi_anggaran")
 _SIDE = ("note", *NARRATIVE_KEYS)
-
-
-def slot_of(period: Period) -> int:
-    return SLOT_PERIODS.index(period)
 
 
 @attrs.define
