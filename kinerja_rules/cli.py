@@ -471,9 +471,10 @@ def _report(engine: Engine, args: argparse.Namespace) -> int:
     )
     budget = evaluate_budget_file(args.budget, engine.catalogues) if args.budget else None
     current = engine.evaluate(data)
-    for finding in current.findings:
+    review = engine.review(data, [r.data for r in previous], current)
+    for finding in [*current.findings, *review.diagnostics()]:
         print(finding.format(), file=sys.stderr)
-    document = build_bab3(Bab3Input(current, previous, budget), engine.not_applicable)
+    document = build_bab3(Bab3Input(current, previous, budget, review), engine.not_applicable)
     for output, fmt in outputs:
         os.makedirs(os.path.dirname(output) or ".", exist_ok=True)
         write_report(document, fmt, output)

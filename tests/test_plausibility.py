@@ -334,3 +334,75 @@ def test_evaluate_shows_findings_and_strict_fails_on_warnings():
         text=True,
     )
     assert fine.returncode == 0 and "KR9" not in fine.stderr
+
+
+def test_the_report_annex_lists_each_planted_finding(engine):
+    from kinerja_rules.reports.bab3 import Bab3Input, build_bab3
+    from kinerja_rules.reports.document import Heading, Table
+
+    data, history = engine.load_data(PLANTED), engine.load_data(HISTORY)
+    current = engine.evaluate(data)
+    review = engine.review(data, [history], current)
+    bab3 = build_bab3(
+        Bab3Input(current, (engine.evaluate(history),), None, review), engine.not_applicable
+    )
+    headings = [b.text for b in bab3.blocks if isinstance(b, Heading)]
+    assert headings[-1] == "Lampiran: Catatan Pemeriksaan Kewajaran Data"
+    annex = [b for b in bab3.blocks if isinstance(b, Table)][-1]
+    assert len(annex.rows) == 4
+    assert annex.rows[3][:2] == ("4.", "Maret") and annex.rows[3][4] == "1.150"
+    seed = engine.load_data(ROOT / "examples" / "2023" / "bapas-lahat.toml")
+    plain = engine.evaluate(seed)
+    quiet = build_bab3(
+        Bab3Input(plain, (), None, engine.review(seed, (), plain)), engine.not_applicable
+    )
+    assert "Lampiran: Catatan Pemeriksaan Kewajaran Data" not in [
+        b.text for b in quiet.blocks if isinstance(b, Heading)
+    ]
+
+
+def test_batch_reports_the_same_findings_one_row_each(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for source in (PLANTED, HISTORY):
+        (folder / source.name).write_bytes(source.read_bytes())
+    findings = tmp_path / "findings.jsonl"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kinerja_rules",
+            "batch",
+            str(folder),
+            "--period",
+            "monthly",
+            "-o",
+            str(tmp_path / "out.csv"),
+            "--findings",
+            str(findings),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in findings.read_text(encoding="utf-8").splitlines()]
+    codes = sorted(r["code"] for r in rows if r["code"].startswith("KR9"))
+    assert codes == ["KR901", "KR901", "KR907", "KR908"]
+    assert any("B = 1150" in r["message"] and r["column"] == "B" for r in rows)
+    strict = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kinerja_rules",
+            "batch",
+            str(folder),
+            "--period",
+            "monthly",
+            "-o",
+            str(tmp_path / "out2.csv"),
+            "--strict",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert strict.returncode == 1

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 import attrs
 
 from ..budget.report import evaluate_budget_file
-from ..diagnostics import Diagnostic, KinerjaError, Location, closest
+from ..diagnostics import Diagnostic, KinerjaError, Location, Severity, closest
 from ..engine import Engine
 from ..results import Report
 from ..sources import PathLike
@@ -114,7 +114,10 @@ def run_audit(path: PathLike, engine: Engine) -> AuditResult:
         raise KinerjaError(errors)
     audit = Audit(engine, printed, reports, budget)
     findings = audit.findings()
-    return AuditResult(printed, reports, budget, tuple(findings), audit.checked)
+    current = reports[printed.year]
+    earlier = [report.data for year, report in sorted(reports.items()) if year < printed.year]
+    review = engine.review(current.data, earlier, current)
+    return AuditResult(printed, reports, budget, tuple(findings), audit.checked, review)
 
 
 def _relocated(error: KinerjaError, name: str, location: Location) -> list[Diagnostic]:
@@ -243,4 +246,6 @@ def audit_main(args_path: PathLike, fmt: str, strict: bool, engine: Engine) -> i
         print(error, file=sys.stderr)
         return 1
     sys.stdout.write(render_audit(result, fmt))
-    return 1 if strict and result.findings else 0
+    review = result.review.diagnostics() if result.review is not None else []
+    warned = any(d.severity is not Severity.INFO for d in review)
+    return 1 if strict and (result.findings or warned) else 0

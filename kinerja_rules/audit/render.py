@@ -12,12 +12,18 @@ FORMATS = ("text", "json", "github")
 def render_audit(result: AuditResult, fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps(to_json(result), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    review = result.review.diagnostics() if result.review is not None else []
     if fmt == "github":
-        return "".join(f.diagnostic.github() + "\n" for f in result.findings)
+        return "".join(
+            d.github() + "\n" for d in [*(f.diagnostic for f in result.findings), *review]
+        )
     if fmt != "text":
         raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     lines = [f.diagnostic.format() for f in result.findings]
+    lines += [d.format() for d in review]
     lines.append(summary(result))
+    if result.review is not None and (result.review.checked or result.review.short):
+        lines.append(result.review.summary())
     return "\n".join(lines) + "\n"
 
 
@@ -43,4 +49,6 @@ def to_json(result: AuditResult) -> dict:
         "years": sorted(result.reports),
         "checked": result.checked,
         "findings": [f.to_dict() for f in result.findings],
+        # Values that look wrong against the unit's own history (kinerja_rules.plausibility).
+        "plausibility": [f.to_dict() for f in result.review.findings] if result.review else [],
     }

@@ -11,6 +11,7 @@ import attrs
 
 from ..budget.report import BudgetReport
 from ..diagnostics import Diagnostic
+from ..plausibility import Review
 from ..results import Report
 from .check import Finding
 from .model import PrintedFile
@@ -26,6 +27,8 @@ class AuditResult:
     findings: tuple[Finding, ...]
     #: How many printed figures were compared (cells and weights).
     checked: int
+    #: The plausibility review of the year's data against the earlier years' (None: not run).
+    review: Review | None = None
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:

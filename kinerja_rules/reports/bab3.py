@@ -15,6 +15,7 @@ how the seeds came to print figures their own arithmetic does not give. The unit
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 import attrs
 
@@ -25,6 +26,7 @@ from ..diagnostics import Diagnostic, KinerjaError, Location
 from ..evaluation import NotApplicableRule, evaluate
 from ..formatting import format_decimal, format_percent, format_quantity, format_rupiah
 from ..model import Catalogue, Indicator, Polarity
+from ..plausibility import Review
 from ..render import format_target
 from ..results import Figure, IndicatorResult, Report, Status
 from .document import Block, Chart, Document, Heading, PageBreak, Paragraph, Series, Table
@@ -41,6 +43,8 @@ class Bab3Input:
     current: Report
     previous: tuple[Report, ...] = ()
     budget: BudgetReport | None = None
+    #: The plausibility review of this year's data (the review annex); None: not reviewed.
+    review: Review | None = None
 
 
 def build_bab3(source: Bab3Input, not_applicable: NotApplicableRule) -> Document:
@@ -98,10 +102,59 @@ class _Builder:
         if self.source.budget is not None:
             self.blocks.append(PageBreak())
             self.budget_sections(self.source.budget)
+        review = self.source.review
+        if review is not None and (review.findings or review.checked or review.short):
+            self.blocks.append(PageBreak())
+            self.review_annex(review)
         return Document(
             f"Laporan Kinerja (LKjIP) {data.unit} Tahun {data.year}",
             f"Bab III Akuntabilitas Kinerja — {self.catalogue.title}",
             tuple(self.blocks),
+        )
+
+    def review_annex(self, review: Review) -> None:
+        """Lampiran: the values that look wrong against their history, for the unit to check
+        before the report is signed (kinerja_rules.plausibility)."""
+        self.blocks.append(Heading("Lampiran: Catatan Pemeriksaan Kewajaran Data", 2))
+        judged = (
+            f"{review.checked} nilai diperiksa terhadap riwayat satker sendiri (periode "
+            "sebelumnya dan periode yang sama tahun-tahun sebelumnya)"
+        )
+        if review.short:
+            judged += (
+                f"; {review.short} nilai belum dapat dinilai karena riwayatnya kurang dari "
+                f"{review.min_history} titik"
+            )
+        if not review.findings:
+            self.blocks.append(Paragraph(f"Tidak ada nilai yang tampak janggal: {judged}."))
+            return
+        self.blocks.append(
+            Paragraph(
+                f"{len(review.findings)} nilai tampak janggal dan perlu diperiksa kembali "
+                f"sebelum laporan ditandatangani ({judged}). Angka tetap dihitung apa adanya; "
+                "bila nilainya benar, cantumkan penjelasannya pada catatan data."
+            )
+        )
+        rows = []
+        names = {i.id: i.name for i in self.catalogue.indicators}
+        for number, finding in enumerate(review.findings, start=1):
+            period = finding.period.label("id") if finding.period else f"Tahun {finding.year}"
+            rows.append(
+                (
+                    f"{number}.",
+                    period,
+                    names.get(finding.indicator, "semua indikator"),
+                    {"*": "semua masukan", "value": "realisasi"}.get(finding.input, finding.input),
+                    _screening(finding.value) if finding.input != "*" else "–",
+                    _expected(finding.expected),
+                    REVIEW_RULES[finding.code],
+                )
+            )
+        self.table(
+            f"Catatan Kewajaran Data {self.report.data.unit} Tahun {self.report.data.year}",
+            [("No", "Periode", "Indikator", "Masukan", "Nilai", "Rentang wajar", "Catatan")],
+            rows,
+            align=("right", "left", "left", "left", "right", "right", "left"),
         )
 
     def method_text(self) -> str:
@@ -622,6 +675,37 @@ def _derivation_notes(result: IndicatorResult) -> list[str]:
     if result.na_reason:
         notes.append(f"Tidak dapat diukur: {result.na_reason}.")
     return notes
+
+
+#: The plausibility rules in the report's words.
+REVIEW_RULES = {
+    "KR901": "tidak wajar terhadap riwayat satker sendiri",
+    "KR902": "berubah terlalu jauh dari periode yang sama tahun-tahun sebelumnya",
+    "KR903": "di luar rentang yang ditetapkan katalog",
+    "KR904": "di luar rentang tahun-tahun sebelumnya",
+    "KR905": "stok berubah melebihi arus masuk dan keluarnya",
+    "KR906": "berubah melebihi batas dalam tahun berjalan",
+    "KR907": "periode sama persis dengan tahun sebelumnya (tersalin?)",
+    "KR908": "stok dijumlahkan, bukan nilai periode terakhir",
+    "KR909": "tidak wajar dibanding satker sejenis",
+}
+
+
+def _screening(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(Decimal(repr(round(value, 2))).normalize(), "id", group=True)
+
+
+def _expected(expected) -> str:
+    if expected is None:
+        return "–"
+    low, high = expected
+    if low is None:
+        return f"≤ {_screening(high)}"
+    if high is None:
+        return f"≥ {_screening(low)}"
+    return f"{_screening(low)} – {_screening(high)}"
 
 
 def previous_reports(
