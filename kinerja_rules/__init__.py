@@ -74,12 +74,20 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .diagnostics import Diagnostic, KinerjaError, Location, PluginError, Severity
+    from .decimals import Figure
+    from .diagnostics import (
+        Diagnostic,
+        KinerjaError,
+        Location,
+        NotMeasurable,
+        PluginError,
+        Severity,
+    )
     from .engine import Engine, create_plugin_manager
-    from .formula import Formula, FormulaError, NotMeasurable, compile_formula
+    from .formula import Formula, FormulaError, compile_formula
     from .hookspecs import hookimpl
     from .model import Catalogue, Indicator, Polarity, Policy, Sasaran
-    from .results import Derivation, Figure, IndicatorResult, Report, SasaranResult, Status
+    from .results import Derivation, IndicatorResult, Report, SasaranResult, Status
 
 
 def __getattr__(name: str) -> Any:

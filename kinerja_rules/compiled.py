@@ -17,7 +17,7 @@ errors); ``tests/test_compiled_formulas.py`` proves it with hypothesis on random
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 import simpleeval
@@ -153,7 +153,9 @@ def _failed(error: ArithmeticError) -> str:
     return f"nilai tidak dapat dihitung ({type(error).__name__})"
 
 
-def compile_tree(tree: ast.expr, source: str, functions: Mapping):
+def compile_tree(
+    tree: ast.expr, source: str, functions: Mapping[str, Callable[..., Decimal]]
+) -> Callable[[Mapping[str, Decimal]], Decimal | bool]:
     """The Python function computing a checked tree over a mapping of values, with the results
     and errors of the tree walker (:class:`kinerja_rules.formula.SimpleEvalEvaluator`)."""
     translator = _Translator(source, functions)

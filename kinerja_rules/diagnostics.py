@@ -162,7 +162,7 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """The diagnostic as JSON-ready data (``--format json`` of validate and budget)."""
         return {
             "file": self.location.file,

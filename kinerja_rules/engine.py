@@ -13,15 +13,15 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 import pluggy
 
 from . import hookspecs
-from .diagnostics import KinerjaError, PluginError
+from .diagnostics import Diagnostic, KinerjaError, PluginError
 from .formula import FormulaFunction, default_functions
 from .registry import (
     CatalogueSet,
@@ -35,10 +35,11 @@ from .sources import PathLike
 try:  # pluggy's own call loop: a manager whose calls are traced or monitored has replaced it
     from pluggy._callers import _multicall
 except ImportError:  # a pluggy without it: always use pluggy's call
-    _multicall = None
+    _multicall = None  # type: ignore[assignment]  # only compared by identity
 
 if TYPE_CHECKING:  # imported where used: creating an engine needs none of them
     from .data import UnitData
+    from .evaluation import NotApplicableRule
     from .model import Catalogue, Indicator
     from .periods import Period
     from .plausibility import Review
@@ -80,7 +81,7 @@ def collect_functions(manager: pluggy.PluginManager) -> dict[str, FormulaFunctio
     functions = default_functions()
     owners = {name: "kinerja_rules" for name in functions}
     for impl in manager.hook.kinerja_formula_functions.get_hookimpls():
-        registered = impl.function() or {}
+        registered = cast("Mapping[str, Any] | None", impl.function()) or {}
         for name, function in registered.items():
             if not name.isidentifier() or not callable(function):
                 raise PluginError(
@@ -99,12 +100,12 @@ def collect_functions(manager: pluggy.PluginManager) -> dict[str, FormulaFunctio
 def plugin_layers(manager: pluggy.PluginManager) -> list[Layer]:
     """One catalogue layer per plugin implementing ``kinerja_catalogues``, in registration order."""
     return [
-        Layer(f"plugin {impl.plugin_name}", tuple(impl.function() or ()))
+        Layer(f"plugin {impl.plugin_name}", tuple(cast("Iterable[Any]", impl.function() or ())))
         for impl in manager.hook.kinerja_catalogues.get_hookimpls()
     ]
 
 
-def not_applicable_rule(manager: pluggy.PluginManager):
+def not_applicable_rule(manager: pluggy.PluginManager) -> NotApplicableRule:
     """The plugins' ``kinerja_not_applicable`` as a function of (catalogue, indicator, inputs).
 
     Resolved once: the implementations are called directly, in pluggy's order (the last
@@ -122,11 +123,14 @@ def not_applicable_rule(manager: pluggy.PluginManager):
         def rule(
             catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
         ) -> str | None:
-            return hook(catalogue=catalogue, indicator=indicator, inputs=inputs)
+            reason: str | None = hook(catalogue=catalogue, indicator=indicator, inputs=inputs)
+            return reason
 
         return rule
     arguments = ("catalogue", "indicator", "inputs")
-    calls = tuple(positional(impl, arguments) for impl in reversed(impls))
+    calls: tuple[Callable[..., str | None], ...] = tuple(
+        positional(impl, arguments) for impl in reversed(impls)
+    )
 
     def direct(
         catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
@@ -140,7 +144,7 @@ def not_applicable_rule(manager: pluggy.PluginManager):
     return direct
 
 
-def positional(impl: pluggy.HookImpl, arguments: tuple[str, ...]):
+def positional(impl: pluggy.HookImpl, arguments: tuple[str, ...]) -> Callable[..., Any]:
     """A hook implementation as a function of ``arguments`` in that order, whichever of them it
     takes (pluggy passes an implementation only the arguments it names)."""
     names = tuple(impl.argnames)
@@ -148,7 +152,7 @@ def positional(impl: pluggy.HookImpl, arguments: tuple[str, ...]):
         return impl.function
     where = tuple(arguments.index(name) for name in names)
 
-    def call(*given):
+    def call(*given: Any) -> Any:
         return impl.function(*(given[i] for i in where))
 
     return call
@@ -183,7 +187,7 @@ class Engine:
         manager = create_plugin_manager(entry_points, plugins)
         functions = collect_functions(manager)
         layers = plugin_layers(manager)
-        errors = []
+        errors: list[Diagnostic] = []
         for directory in catalog_dirs:
             try:
                 layers.append(directory_layer(directory))

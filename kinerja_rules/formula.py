@@ -190,7 +190,7 @@ def _arity_problem(name: str, function: FormulaFunction, count: int) -> str | No
 
 #: Checked formulas by (text, names, functions, kind): catalogues repeat formulas ("A / B * 100",
 #: the policy's capaian formulas), and a formula is immutable once checked.
-_CACHE: dict[tuple, Formula] = {}
+_CACHE: dict[tuple[object, ...], Formula] = {}
 _CACHE_SIZE = 4096
 
 
@@ -369,7 +369,9 @@ class _Checker:
     def check(self, node: ast.AST, depth: int = 0) -> str:
         if depth > MAX_DEPTH:
             raise self.fail(node, "KR305", f"formula is nested more than {MAX_DEPTH} levels deep")
-        handler = getattr(self, f"_check_{type(node).__name__}", None)
+        handler: Callable[[ast.AST, int], str] | None = getattr(
+            self, f"_check_{type(node).__name__}", None
+        )
         if handler is None:
             reason = _REFUSED.get(type(node), f"{type(node).__name__} is not allowed in a formula")
             raise self.fail(
@@ -396,8 +398,9 @@ class _Checker:
                 "strings" if isinstance(value, (str, bytes)) else f"{type(value).__name__} values"
             )
             raise self.fail(node, "KR302", f"{kind} are not allowed in a formula")
-        node.value = _exact_literal(self.source, node)
-        problem = LITERAL.check(node.value)
+        exact = _exact_literal(self.source, node)
+        node.value = exact  # type: ignore[assignment]  # the checked tree holds exact Decimals
+        problem = LITERAL.check(exact)
         if problem is not None:  # 1e308 * 10 is refused here, not overflowed at run time
             raise self.fail(node, problem.code, f"number {problem.message}", problem.hint)
         return NUMBER
@@ -508,7 +511,7 @@ def _divide(left: Decimal, right: Decimal) -> Decimal:
     return CONTEXT.divide(left, right)
 
 
-_OPERATORS: dict[type, Callable] = {
+_OPERATORS: dict[type[ast.AST], Callable[..., object]] = {
     ast.Add: CONTEXT.add,
     ast.Sub: CONTEXT.subtract,
     ast.Mult: CONTEXT.multiply,
@@ -525,23 +528,26 @@ _OPERATORS: dict[type, Callable] = {
 }
 
 
-class _DecimalEval(simpleeval.SimpleEval):
+class _DecimalEval(simpleeval.SimpleEval):  # type: ignore[misc]  # simpleeval has no types
     """simpleeval's tree walker with exact-decimal operators and located division by zero."""
 
-    def __init__(self, source: str, functions: Mapping[str, FormulaFunction], names: Mapping):
+    def __init__(
+        self, source: str, functions: Mapping[str, FormulaFunction], names: Mapping[str, Decimal]
+    ):
         super().__init__(operators=_OPERATORS, functions=dict(functions), names=names)
         self.source = source
 
     def _eval_binop(self, node: ast.BinOp) -> Decimal:
         try:
-            return super()._eval_binop(node)
+            value: Decimal = super()._eval_binop(node)
+            return value
         except ZeroDivisionError:
             denominator = ast.get_source_segment(self.source, node.right) or "penyebut"
             raise NotMeasurable(f"pembagian dengan nol ({denominator} = 0)") from None
 
     def _eval_call(self, node: ast.Call) -> Decimal:
         # The checker allows only registered names with positional arguments.
-        name = node.func.id
+        name: str = node.func.id  # type: ignore[attr-defined]  # an ast.Name (checked)
         arguments = [self._eval(argument) for argument in node.args]
         return checked_call(name, self.functions[name], *arguments)
 
@@ -555,7 +561,8 @@ def evaluate_node(
     """
     evaluator = _DecimalEval(formula.source, formula.function_table, values)
     try:
-        return evaluator._eval(node)
+        value: Decimal | bool = evaluator._eval(node)
+        return value
     except ArithmeticError as error:
         raise NotMeasurable(f"nilai tidak dapat dihitung ({type(error).__name__})") from None
 
@@ -572,7 +579,7 @@ class SimpleEvalEvaluator:
         # A fresh evaluator per call keeps evaluation thread-safe; parsing is never repeated.
         evaluator = _DecimalEval(self.source, self.functions, values)
         try:
-            result = evaluator.eval(self.source, previously_parsed=self.tree)
+            result: Decimal | bool = evaluator.eval(self.source, previously_parsed=self.tree)
         except ArithmeticError as error:  # overflow of the 60-digit context, invalid operation
             raise NotMeasurable(f"nilai tidak dapat dihitung ({type(error).__name__})") from None
         if isinstance(result, Decimal) and abs(result) > RESULT_LIMIT:

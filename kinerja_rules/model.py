@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -268,7 +268,7 @@ class Catalogue:
         return tuple(ind for ind in self.indicators if ind.sasaran == sasaran_id)
 
 
-_ORDERS: dict[int, tuple[tuple, list]] = {}
+_ORDERS: dict[int, tuple[tuple[Indicator, ...], list[Indicator]]] = {}
 
 
 def evaluation_order(indicators: tuple[Indicator, ...]) -> list[Indicator]:
@@ -304,7 +304,7 @@ def _evaluation_order(indicators: tuple[Indicator, ...]) -> list[Indicator]:
     return ordered
 
 
-def dependency_cycles(indicators) -> list[list[str]]:
+def dependency_cycles(indicators: Sequence[Indicator]) -> list[list[str]]:
     """Each circle of indicators using each other's results, as ids ``[a, b, a]``, once."""
     by_id = {indicator.id: indicator for indicator in indicators}
     cycles: list[list[str]] = []

@@ -107,7 +107,7 @@ class Derivation:
         }
         realisasi = self.capaian_inputs.get("R")
         exponent = realisasi.as_tuple().exponent if realisasi is not None else None
-        if isinstance(exponent, int) and -exponent < self.decimals:
+        if realisasi is not None and isinstance(exponent, int) and -exponent < self.decimals:
             # 350 / 500 × 100 is exactly 70,0: written 70,00, as the realisasi column shows it.
             padded = realisasi.quantize(Decimal(1).scaleb(-self.decimals), context=CONTEXT)
             values["R"] = format_decimal(padded, lang)
@@ -144,8 +144,8 @@ class Derivation:
                 }[("id" if lang == "id" else "en", self.capped)]
                 shown = f"{rule} → {shown} ({bound})"
             if self.capaian_formula is not None:
-                expression = self.capaian_expression(lang)
-                line = f"{label}: {expression} = {self.capaian_substituted(lang)} = {shown}"
+                written = self.capaian_expression(lang)
+                line = f"{label}: {written} = {self.capaian_substituted(lang)} = {shown}"
             else:
                 line = f"{label}: {shown}"
             why = self.branch_text(lang)
@@ -194,7 +194,7 @@ class Anggaran:
         return CONTEXT.divide(Decimal(self.realisasi) * 100, Decimal(self.pagu))
 
 
-def _derivation_of(value):
+def _derivation_of(value: IndicatorResult | Derivation | Callable[[], Derivation]) -> Derivation:
     """The built derivation of a result (or of a result's stored derivation field), kept."""
     if isinstance(value, IndicatorResult):
         derivation = value._derivation
@@ -295,7 +295,7 @@ class Deferred(Sequence[_T]):
     def __getitem__(self, index: int) -> _T: ...
     @overload
     def __getitem__(self, index: slice) -> tuple[_T, ...]: ...
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> _T | tuple[_T, ...]:
         return self.items()[index]
 
     def __len__(self) -> int:
@@ -317,7 +317,7 @@ class Deferred(Sequence[_T]):
     def __repr__(self) -> str:
         return repr(self.items())
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[object, ...]:
         return (Deferred.of, (self.items(),))
 
 
