@@ -199,6 +199,8 @@ class Engine:
         return cls(manager, load(layers, functions), functions)
 
     def catalogue(self, unit_type: str, year: int) -> Catalogue | None:
+        """The catalogue in force for ``unit_type`` and ``year`` (loaded and checked the first
+        time it is asked for), or None when there is none."""
         return self.catalogues.get(unit_type, year)
 
     def load_data(self, path: PathLike) -> UnitData:
@@ -226,6 +228,8 @@ class Engine:
         return evaluate(catalogue, data, not_applicable_rule(self.plugin_manager), period)
 
     def evaluate_file(self, path: PathLike) -> Report:
+        """Load and evaluate a unit's realisation data file: :meth:`load_data`, then
+        :meth:`evaluate` for the whole year."""
         return self.evaluate(self.load_data(path))
 
     def review(

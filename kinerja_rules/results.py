@@ -29,11 +29,14 @@ CAPAIAN_LABELS = {
 
 
 class Status(str, enum.Enum):
+    """Whether an indicator or a sasaran met its target; the value is the report's Indonesian."""
+
     TERCAPAI = "tercapai"
     TIDAK_TERCAPAI = "tidak tercapai"
     TIDAK_DAPAT_DIUKUR = "tidak dapat diukur"
 
     def label(self, lang: str = "id") -> str:
+        """The status as a report in ``lang`` writes it ("id": the value, else English)."""
         if lang == "id":
             return self.value
         return {"tercapai": "achieved", "tidak tercapai": "not achieved"}.get(
@@ -208,6 +211,9 @@ def _derivation_of(value: IndicatorResult | Derivation | Callable[[], Derivation
 
 @attrs.frozen
 class IndicatorResult:
+    """One indicator evaluated for one unit: target, realisasi, capaian and status, or why it
+    cannot be measured (``na_reason``)."""
+
     indicator: Indicator
     target: Target | None
     realisasi: Figure | None
@@ -323,6 +329,9 @@ class Deferred(Sequence[_T]):
 
 @attrs.frozen
 class SasaranResult:
+    """One sasaran's capaian, rolled up from its indicators' as the catalogue says, and how many
+    of its ``total`` indicators were ``measured``."""
+
     sasaran: Sasaran
     capaian: Figure | None
     measured: int
@@ -333,6 +342,9 @@ class SasaranResult:
 
 @attrs.frozen
 class Report:
+    """The evaluation of one unit's data: every indicator's result, every sasaran's and the
+    overall capaian."""
+
     catalogue: Catalogue
     data: UnitData
     #: In catalogue order; built when first looked at (see :class:`Outcome`).
@@ -345,6 +357,7 @@ class Report:
     period: Period | None = None
 
     def indicator(self, indicator_id: str) -> IndicatorResult:
+        """The result of the indicator with this id; KeyError when there is none."""
         for result in self.indicators:
             if result.indicator.id == indicator_id:
                 return result
