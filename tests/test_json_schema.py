@@ -35,10 +35,16 @@ FIELDS = {
     "budget": BUDGET_FIELDS,
     "scores": SCORE_CATALOGUE_FIELDS,
 }
+#: The plugin template's catalogue and data (examples/plugin) are checked beside the bundled ones.
+PLUGIN = EXAMPLES / "plugin"
 FILES = {
-    "catalogue": sorted(p for p in CATALOG.glob("*/*.toml") if p.name != "anggaran.toml"),
+    "catalogue": sorted(
+        [p for p in CATALOG.glob("*/*.toml") if p.name != "anggaran.toml"]
+        + list(PLUGIN.glob("src/*/catalog/*/*.toml"))
+    ),
     "data": sorted(
-        p for p in EXAMPLES.glob("*/*.toml") if not p.stem.endswith(("-anggaran", "-cetak"))
+        [p for p in EXAMPLES.glob("[0-9]*/*.toml") if not p.stem.endswith(("-anggaran", "-cetak"))]
+        + list(PLUGIN.glob("data/*.toml"))
     ),
     "budget": sorted(EXAMPLES.glob("*/*-anggaran.toml")),
     "scores": sorted(CATALOG.glob("*/anggaran.toml")),
