@@ -205,6 +205,15 @@ WEIGHT = Domain(
 DECIMALS = Domain("number of decimals", Decimal(0), Decimal(6), 0, "reports show 0 to 6 decimals")
 #: Reporting and fiscal years.
 YEAR = Domain("year", Decimal(2000), Decimal(2100), 0, "a year from 2000 to 2100")
+#: The catalogue formats this kinerja-rules reads (a catalogue's ``format_version``); the largest
+#: is the current format (``catalogue.FORMAT_VERSION``), the one ``kinerja-rules upgrade`` writes.
+FORMAT_VERSIONS = Domain(
+    "catalogue format version",
+    Decimal(1),
+    Decimal(2),
+    0,
+    "this kinerja-rules reads catalogue formats 1 (2023) and 2",
+)
 #: Numbers written in formulas (``100``, ``0.5``, ``50 + E / 20 * 50``).
 LITERAL = Domain(
     "number in a formula",
@@ -223,7 +232,19 @@ ANY = Domain(
 )
 
 #: Every domain, for the documentation and its test.
-DOMAINS = (INPUT, QUANTITY, RUPIAH, SIGNED_RUPIAH, SCORE, WEIGHT, DECIMALS, YEAR, LITERAL, ANY)
+DOMAINS = (
+    INPUT,
+    QUANTITY,
+    RUPIAH,
+    SIGNED_RUPIAH,
+    SCORE,
+    WEIGHT,
+    DECIMALS,
+    YEAR,
+    FORMAT_VERSIONS,
+    LITERAL,
+    ANY,
+)
 
 
 def round_shown(value: Decimal, decimals: int, rounding: str) -> Decimal:
