@@ -8,6 +8,12 @@ is refused when the catalogue loads, located at its file, line and column.
 
 Loading is tolerant: a mistake in one indicator does not hide mistakes in the others, and one
 mistake gives one diagnostic (a misspelt key is not also reported as a missing one).
+
+A catalogue says which format it is written in (``format_version``, :data:`FORMAT_VERSION` the
+current one); a file without it is in format 1, the 2023 format, and still loads — with the same
+meaning it always had — and a located deprecation warning (KR223). :mod:`kinerja_rules.upgrade`
+rewrites such a file in the current format; a format newer than this engine knows is refused
+(KR224) before anything else is read of it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from . import kinds, schema
 from .bands import BAND_FIELDS, DEFAULT_STATUS_BANDS, band_from_table, overlap
 from .decimals import (
     DECIMALS,
+    FORMAT_VERSIONS,
     HOW_MANY,
     INPUT,
     QUANTITY,
@@ -32,7 +39,7 @@ from .decimals import (
     WEIGHT,
     YEAR,
 )
-from .diagnostics import Diagnostic, KinerjaError, Location, closest
+from .diagnostics import Diagnostic, KinerjaError, Location, Severity, closest
 from .dimensions import BUILTIN_TERMS, COUNT
 from .formatting import format_decimal
 from .formula import BOOLEAN, Formula, FormulaError, FormulaFunction, compile_formula
@@ -57,6 +64,9 @@ from .sources import PathLike, parse_document, read_document
 from .tomlpos import Path, TomlDocument
 
 IDENTIFIER = r"[A-Za-z][A-Za-z0-9_]*"
+#: The current catalogue format: what ``format_version`` says in a file written today, and what
+#: ``kinerja-rules upgrade`` writes. Format 1 (2023, no ``format_version``) is still read.
+FORMAT_VERSION = int(FORMAT_VERSIONS.maximum)
 #: A word of the units-of-measure vocabulary (``counts =``, ``measures =``): checked against the
 #: vocabulary by ``validate``, which knows the plugins' words.
 DIMENSION_WORD = r"%|[A-Za-z][A-Za-z0-9_]*"
@@ -405,9 +415,13 @@ INDICATOR_FIELDS: dict[str, Field] = {
     "inputs": Field(
         ("table",),
         required=True,
-        doc='the formula\'s inputs: NAME = "description" or { description = "…", '
-        'counts = "klien" }',
-        values=Field(("string", "table"), table=INPUT_TABLE_FIELDS, doc="a description or a table"),
+        doc='the formula\'s inputs: NAME = { description = "…", counts = "klien" }',
+        values=Field(
+            ("table",),
+            table=INPUT_TABLE_FIELDS,
+            doc='a table: A = { description = "…", counts = "klien" } (a bare "…" is format 1 '
+            "only)",
+        ),
         key_pattern=IDENTIFIER,
         key_doc="input names are identifiers such as A, B, klien",
     ),
@@ -432,6 +446,12 @@ INDICATOR_FIELDS: dict[str, Field] = {
 }
 
 CATALOGUE_FIELDS: dict[str, Field] = {
+    "format_version": Field(
+        ("integer",),
+        doc=f"the catalogue format: {FORMAT_VERSION}, the current one (absent: format 1, of "
+        "2023, read with a warning; kinerja-rules upgrade FILE rewrites it)",
+        domain=FORMAT_VERSIONS,
+    ),
     "year": Field(("integer",), required=True, doc="the PK year, e.g. 2023", domain=YEAR),
     "unit_type": Field(
         ("string",), required=True, doc='unit type id, e.g. "bapas"', pattern=IDENTIFIER
@@ -466,6 +486,96 @@ CATALOGUE_FIELDS: dict[str, Field] = {
         doc="categories over capaian, shown as status (default: tercapai from 100)",
     ),
 }
+
+
+def _format_1(fields: dict[str, Field]) -> dict[str, Field]:
+    """The current format's fields as format 1 has them: an input may be a plain description
+    (``A = "Jumlah klien"``). That is the one shape format 2 narrowed (docs/catalogue-format.md,
+    *Format versions*); the keys added since 2023 are accepted in a format-1 file too, as they
+    were before formats had numbers."""
+    indicator = fields["indicator"].values
+    assert indicator is not None and indicator.table is not None
+    inputs = indicator.table["inputs"]
+    assert inputs.values is not None
+    described = attrs.evolve(
+        inputs.values, kinds=("string", "table"), doc='a description ("…") or a table'
+    )
+    table = {**indicator.table, "inputs": attrs.evolve(inputs, values=described)}
+    return {
+        **fields,
+        "indicator": attrs.evolve(fields["indicator"], values=attrs.evolve(indicator, table=table)),
+    }
+
+
+#: The shape of each format this engine reads, by ``format_version``.
+FIELDS_BY_FORMAT: dict[int, dict[str, Field]] = {
+    1: _format_1(CATALOGUE_FIELDS),
+    FORMAT_VERSION: CATALOGUE_FIELDS,
+}
+
+
+def format_of(data: Any) -> int:
+    """The format a parsed catalogue is written in: its ``format_version``, 1 when it has none.
+    A value that names no format this engine reads counts as the current format (the shape check
+    then reports the value; :func:`newer_format` refuses a newer one first)."""
+    value = data.get("format_version") if isinstance(data, dict) else None
+    if value is None:
+        return 1
+    return value if type(value) is int and value in FIELDS_BY_FORMAT else FORMAT_VERSION
+
+
+def newer_format(doc: TomlDocument, file: str) -> Diagnostic | None:
+    """KR224 when the file is in a format newer than this engine knows: nothing else of it can be
+    read with confidence (its keys may mean what this engine has never heard of)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    value = data.get("format_version")
+    if type(value) is not int or value <= FORMAT_VERSION:
+        return None
+    return Diagnostic(
+        "KR224",
+        f"this catalogue is in format {value}, newer than this kinerja-rules reads (formats 1 "
+        f"to {FORMAT_VERSION})",
+        schema.locate(doc, file, ("format_version",), value=True),
+        "upgrade kinerja-rules (pip install --upgrade kinerja-rules), or ask for the catalogue "
+        f"in format {FORMAT_VERSION}",
+    )
+
+
+def check_shape(doc: TomlDocument, file: str) -> list[Diagnostic]:
+    """The shape check of a catalogue, by the fields of the format it is written in."""
+    return schema.check(doc, file, FIELDS_BY_FORMAT[format_of(doc.data)])
+
+
+def deprecated_format(doc: TomlDocument, file: str) -> Diagnostic | None:
+    """KR223 for a file in an older format than the current one, at its ``format_version`` (or,
+    when it has none, at ``year``, above which the upgrade writes it)."""
+    version = format_of(doc.data)
+    if version == FORMAT_VERSION:
+        return None
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if "format_version" in data:
+        where = schema.locate(doc, file, ("format_version",), value=True)
+    else:
+        year = schema.locate(doc, file, ("year",)) if "year" in data else Location(file)
+        where = Location(file, year.line or 1, year.col or 1, "format_version")
+    return Diagnostic(
+        "KR223",
+        f"this catalogue is in {format_name(version)}; the current format is {FORMAT_VERSION}",
+        where,
+        f"run: kinerja-rules upgrade {file} (it rewrites the file in format {FORMAT_VERSION}, "
+        "keeping its comments and layout, and it means the same)",
+        Severity.WARNING,
+    )
+
+
+def format_name(version: int) -> str:
+    """``format 1 (2023)``: a format as messages name it."""
+    year = _FORMAT_YEARS.get(version)
+    return f"format {version} ({year})" if year else f"format {version}"
+
+
+#: The year of each older format, as people know it.
+_FORMAT_YEARS = {1: 2023}
 
 
 @attrs.frozen
@@ -512,6 +622,27 @@ def check_catalogue_bytes(
     return build_catalogue(document, name, functions)
 
 
+def load_written(
+    text: str, name: str, functions: Mapping[str, FormulaFunction], command: str
+) -> LoadResult:
+    """Load a catalogue that ``kinerja-rules COMMAND`` (roll, upgrade) has just made, before it
+    is written anywhere: an error in it is the command's bug, raised with a note saying so, so
+    that nothing broken is ever written."""
+    try:
+        result = build_catalogue(parse_document(text.encode("utf-8"), name), name, functions)
+    except KinerjaError as error:
+        result = LoadResult(None, error.diagnostics)
+    errors = [d for d in result.diagnostics if d.is_error]
+    if errors:
+        note = (
+            f"kinerja-rules {command} made this file: please report it as a bug, with the catalogue"
+        )
+        raise KinerjaError(
+            [attrs.evolve(d, hint=f"{d.hint}; {note}" if d.hint else note) for d in errors]
+        )
+    return result
+
+
 def _unwrap(result: LoadResult) -> Catalogue:
     if result.catalogue is None or any(d.is_error for d in result.diagnostics):
         raise KinerjaError([d for d in result.diagnostics if d.is_error])
@@ -523,12 +654,15 @@ def build_catalogue(
 ) -> LoadResult:
     """Check ``doc`` (shape, then meaning) and build the :class:`Catalogue` when it has no error."""
     other = kinds.wrong_kind(doc, file, (kinds.CATALOGUE, kinds.SCORES))
+    if other is None:
+        other = newer_format(doc, file)
     if other is not None:
         return LoadResult(None, (other,))
-    shape = schema.check(doc, file, CATALOGUE_FIELDS)
+    shape = check_shape(doc, file)
     builder = _Builder(doc, file, doc.lines, functions, broken=_broken_paths(shape))
     catalogue = builder.build()
-    diagnostics = (*shape, *builder.diagnostics)
+    deprecated = deprecated_format(doc, file)
+    diagnostics = (*shape, *builder.diagnostics, *((deprecated,) if deprecated else ()))
     if any(d.is_error for d in diagnostics):
         return LoadResult(None, diagnostics, partial=catalogue)
     return LoadResult(catalogue, diagnostics)
@@ -966,7 +1100,7 @@ class _Builder(schema.DocumentReader):
             specs.append(
                 InputSpec(
                     name,
-                    value.get("description") or f"{source[1]} {source[0]}",
+                    value.get("description") or (f"{source[1]} {source[0]}" if source else ""),
                     value.get("kind", "number" if source else "count"),
                     Decimal(maximum) if maximum is not None else None,
                     source,

@@ -174,6 +174,28 @@ def build_parser(with_batch: bool = True) -> argparse.ArgumentParser:
     roll_cmd.add_argument("--to", type=int, required=True, metavar="YEAR", help="the new year")
     roll_cmd.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
 
+    upgrade_cmd = commands.add_parser(
+        "upgrade",
+        help="rewrite a catalogue in an older format in the current one, keeping its comments",
+        description="Rewrite catalogue files written in an older format (no format_version: "
+        "format 1, of 2023) in the current one, keeping their comments and layout; the "
+        "upgraded file means exactly what the original meant (checked before it is written). "
+        "A file already in the current format is left as it is. Exit 0, or 1 when a file "
+        "cannot be upgraded (or, with --check, needs upgrading).",
+    )
+    upgrade_cmd.add_argument(
+        "catalogues", nargs="+", metavar="CATALOGUE.toml", help="catalogue files to upgrade"
+    )
+    upgrade_how = upgrade_cmd.add_mutually_exclusive_group()
+    upgrade_how.add_argument(
+        "-o", "--output", metavar="FILE", help="write here (one catalogue; default: in place)"
+    )
+    upgrade_how.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 when a file needs upgrading (for CI)",
+    )
+
     diff_cmd = commands.add_parser(
         "diff",
         parents=[catalog],
@@ -316,6 +338,8 @@ def _run(argv: Sequence[str] | None) -> int:
     args = build_parser(with_batch="batch" in words).parse_args(argv)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "upgrade":
+        return _upgrade(args)
     if args.command == "schema":
         import json
 
@@ -568,6 +592,22 @@ def _roll(engine: Engine, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from .diagnostics import PluginError
+    from .engine import collect_functions, create_plugin_manager
+    from .upgrade import upgrade_files
+
+    if args.output and len(args.catalogues) > 1:
+        print("kinerja-rules upgrade: -o takes one catalogue", file=sys.stderr)
+        return 2
+    try:  # the plugins' formula functions: a catalogue's formulas may call them
+        functions = collect_functions(create_plugin_manager())
+    except PluginError as error:
+        print(f"kinerja-rules: plugin error: {error}", file=sys.stderr)
+        return 1
+    return upgrade_files(args.catalogues, args.output, args.check, functions)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -215,6 +215,15 @@ HOW_MANY = Domain("number of points", Decimal(0), Decimal(1000), 0, "a whole num
 DECIMALS = Domain("number of decimals", Decimal(0), Decimal(6), 0, "reports show 0 to 6 decimals")
 #: Reporting and fiscal years.
 YEAR = Domain("year", Decimal(2000), Decimal(2100), 0, "a year from 2000 to 2100")
+#: The catalogue formats this kinerja-rules reads (a catalogue's ``format_version``); the largest
+#: is the current format (``catalogue.FORMAT_VERSION``), the one ``kinerja-rules upgrade`` writes.
+FORMAT_VERSIONS = Domain(
+    "catalogue format version",
+    Decimal(1),
+    Decimal(2),
+    0,
+    "this kinerja-rules reads catalogue formats 1 (2023) and 2",
+)
 #: Numbers written in formulas (``100``, ``0.5``, ``50 + E / 20 * 50``).
 LITERAL = Domain(
     "number in a formula",
@@ -244,6 +253,7 @@ DOMAINS = (
     HOW_MANY,
     DECIMALS,
     YEAR,
+    FORMAT_VERSIONS,
     LITERAL,
     ANY,
 )

@@ -51,6 +51,8 @@ CODES: dict[str, str] = {
     "KR220": "an extension declares its own policy or bands",
     "KR221": "an extension with no catalogue to extend",
     "KR222": "no Renstra value for the year rolled to",
+    "KR223": "catalogue in an older format",
+    "KR224": "catalogue in a format newer than this kinerja-rules",
     "KR301": "formula syntax error",
     "KR302": "construct not allowed in a formula",
     "KR303": "unknown name in formula",

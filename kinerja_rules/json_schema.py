@@ -38,6 +38,54 @@ def document_schema(fields: Mapping[str, Field], title: str, description: str) -
     }
 
 
+def versioned_document_schema(
+    by_version: Mapping[int, Mapping[str, Field]], key: str, title: str, description: str
+) -> dict[str, Any]:
+    """A JSON Schema for a TOML file whose format has versions, named by its top-level ``key``
+    (a file without it is in the oldest).
+
+    The oldest format's fields describe the file at the top level, where editors look for
+    completions: each newer format has only narrowed what the one before accepted (format 2 of
+    the catalogue: an input is a table), so every file of every version passes them. When the
+    file names a newer version, what that version narrows applies too — only that, so a mistake
+    is underlined once.
+    """
+    oldest, *newer = sorted(by_version)
+    result = document_schema(by_version[oldest], title, description)
+    base = _table(by_version[oldest])
+    result["allOf"] = [
+        {
+            "if": {"required": [key], "properties": {key: {"const": version}}},
+            "then": _narrowing(base, _table(by_version[version])),
+        }
+        for version in newer
+    ]
+    return result
+
+
+#: Keywords that check parts of a value (a property, the items): a narrowing of one part is
+#: written under them alone, as JSON Schema applies every schema of an ``allOf`` to the value.
+_PARTS = ("properties", "patternProperties", "items")
+
+
+def _narrowing(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What schema ``new`` says that ``old`` does not: checked together with ``old``, it accepts
+    what ``new`` accepts when ``new`` only narrows ``old`` (keeps or tightens each keyword)."""
+    if any(word not in new for word in old):
+        return new  # a keyword dropped would widen: all of the new schema
+    result = {word: new[word] for word in new if word not in _PARTS and old.get(word) != new[word]}
+    for word in ("properties", "patternProperties"):
+        if word in new and old.get(word) != new[word]:
+            result[word] = {
+                name: _narrowing(old[word].get(name, {}), part)
+                for name, part in new[word].items()
+                if old[word].get(name) != part
+            }
+    if "items" in new and old.get("items") != new["items"]:
+        result["items"] = _narrowing(old.get("items", {}), new["items"])
+    return result
+
+
 def field_schema(field: Field) -> dict[str, Any]:
     types = [_TYPES[kind] for kind in field.kinds]
     result: dict[str, Any] = {"type": types[0] if len(types) == 1 else types}
@@ -82,7 +130,7 @@ def _table(fields: Mapping[str, Field]) -> dict[str, Any]:
 #: Each file format: where its fields are described, a title and a description.
 _FORMATS = {
     "catalogue": (
-        "kinerja_rules.catalogue:CATALOGUE_FIELDS",
+        "kinerja_rules.catalogue:FIELDS_BY_FORMAT",
         "kinerja-rules indicator catalogue",
         "One unit type's performance indicators for one year (docs/catalogue-format.md).",
     ),
@@ -110,6 +158,8 @@ def schema_for(kind: str) -> dict[str, Any]:
     target, title, description = _FORMATS[kind]
     module, _, name = target.partition(":")
     fields = getattr(importlib.import_module(module), name)
+    if name == "FIELDS_BY_FORMAT":  # the fields of each version, by format_version
+        return versioned_document_schema(fields, "format_version", title, description)
     return document_schema(fields, title, description)
 
 

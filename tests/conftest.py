@@ -33,6 +33,7 @@ CATALOG = ROOT / "indicator_catalog"
 #: A one-indicator catalogue for a made-up unit type; fill in indicator_id and formula.
 RUTAN_CATALOGUE = textwrap.dedent(
     """\
+    format_version = 2
     year = 2024
     unit_type = "rutan"
     title = "Rutan 2024"
@@ -51,8 +52,8 @@ RUTAN_CATALOGUE = textwrap.dedent(
     formula = "{formula}"
     target = 80
     [indicator.inputs]
-    A = "Jumlah tahanan yang mendapat layanan"
-    B = "Jumlah tahanan"
+    A = {{ description = "Jumlah tahanan yang mendapat layanan" }}
+    B = {{ description = "Jumlah tahanan" }}
     """
 )
 
@@ -86,8 +87,8 @@ LITMAS_INDICATOR = textwrap.dedent(
     formula = "A / B * 100"
     target = 90
     [indicator.inputs]
-    A = "Jumlah Litmas yang selesai tepat waktu"
-    B = "Jumlah permintaan Litmas"
+    A = { description = "Jumlah Litmas yang selesai tepat waktu" }
+    B = { description = "Jumlah permintaan Litmas" }
     """
 )
 

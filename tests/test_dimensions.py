@@ -25,6 +25,7 @@ from .conftest import EXAMPLES
 
 HEADER = textwrap.dedent(
     """\
+    format_version = 2
     year = 2024
     unit_type = "uji"
     title = "Uji"
@@ -91,7 +92,10 @@ def test_a_percent_indicator_giving_a_ratio_is_an_error_with_the_times_100_hint(
 
 
 def test_a_ratio_on_a_percent_indicator_is_found_without_declarations(tmp_path):
-    plain = {"A": '"Jumlah klien yang bekerja"', "B": '"Jumlah klien"'}
+    plain = {
+        "A": '{ description = "Jumlah klien yang bekerja" }',
+        "B": '{ description = "Jumlah klien" }',
+    }
     [error], _ = run(tmp_path, indicator("A / B", inputs=plain))
     assert error.code == "KR802"
     # Anything else about undeclared counts is not sure: a generic count is any count.
@@ -210,7 +214,7 @@ def test_unknown_words_and_misplaced_kinds(tmp_path):
 
 
 def test_strict_names_the_undeclared_inputs(tmp_path):
-    plain = {"A": '"Jumlah klien yang bekerja"', "B": KLIEN}
+    plain = {"A": '{ description = "Jumlah klien yang bekerja" }', "B": KLIEN}
     assert run(tmp_path, indicator("A / B * 100", inputs=plain))[0] == []
     [warning], _ = run(tmp_path, indicator("A / B * 100", inputs=plain), strict=True)
     assert (warning.code, warning.is_error) == ("KR806", False)

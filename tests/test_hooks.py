@@ -365,7 +365,8 @@ def test_hook_kinerja_dimensions(tmp_path):
     from kinerja_rules.validation import validate
 
     text = RUTAN_CATALOGUE.format(indicator_id="kunjungan", formula="A / B * 100").replace(
-        'A = "Jumlah tahanan yang mendapat layanan"\nB = "Jumlah tahanan"',
+        'A = { description = "Jumlah tahanan yang mendapat layanan" }\n'
+        'B = { description = "Jumlah tahanan" }',
         'A = { description = "Jumlah pengunjung yang puas", counts = "pengunjung" }\n'
         'B = { description = "Jumlah orang yang berkunjung", counts = "orang" }',
     )

@@ -1,6 +1,7 @@
 """The JSON Schema for editors says exactly what the loader's shape check says: the committed
 schema files are the generated ones, and for the bundled files and random mutations of them the
-reference validator (jsonschema) and ``schema.check`` agree on valid / invalid."""
+reference validator (jsonschema) and ``schema.check`` agree on valid / invalid — for a catalogue,
+by the fields of the format it is written in (``format_version``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from kinerja_rules import schema
 from kinerja_rules.budget.loader import BUDGET_FIELDS
 from kinerja_rules.budget.scores import SCORE_CATALOGUE_FIELDS
-from kinerja_rules.catalogue import CATALOGUE_FIELDS
+from kinerja_rules.catalogue import CATALOGUE_FIELDS, check_shape
 from kinerja_rules.data import DATA_FIELDS
 from kinerja_rules.json_schema import SCHEMAS
 from kinerja_rules.tomlpos import TomlDocument
@@ -57,6 +58,8 @@ def load(path):
 
 def shape_ok(kind, data) -> bool:
     document = TomlDocument(data=data, key_positions={}, value_positions={})
+    if kind == "catalogue":  # the loader's check, by the file's format
+        return not check_shape(document, "x.toml")
     return not schema.check(document, "x.toml", FIELDS[kind])
 
 
@@ -111,6 +114,16 @@ MUTATIONS = [
     lambda d: d["indicator"][0].update(anggaran=Decimal("1.5")),
     lambda d: d["sasaran"][0].update(level="nasional"),
     lambda d: d.update(indicator={}),
+    # Format versions: a string input is format 1 only; a version is a whole number, 1 or 2.
+    lambda d: d["indicator"][0]["inputs"].update(A="bagian"),
+    lambda d: (d.pop("format_version"), d["indicator"][0]["inputs"].update(A="bagian")),
+    lambda d: (d.update(format_version=1), d["indicator"][0]["inputs"].update(A="bagian")),
+    lambda d: d.update(format_version=1),
+    lambda d: d.update(format_version=3),
+    lambda d: d.update(format_version=0),
+    lambda d: d.update(format_version="2"),
+    lambda d: d.update(format_version=Decimal("2.0")),
+    lambda d: d.update(format_version=True),
 ]
 
 
@@ -119,6 +132,15 @@ def test_listed_mutations_agree(mutate):
     data = load(CATALOG / "2023" / "bapas.toml")
     mutate(data)
     assert shape_ok("catalogue", data) == schema_ok("catalogue", data)
+
+
+def test_a_string_input_is_valid_in_format_1_only():
+    data = load(CATALOG / "2023" / "bapas.toml")
+    assert data["format_version"] == 2
+    data["indicator"][0]["inputs"]["A"] = "bagian"
+    assert not shape_ok("catalogue", data) and not schema_ok("catalogue", data)
+    del data["format_version"]
+    assert shape_ok("catalogue", data) and schema_ok("catalogue", data)
 
 
 VALUES = st.recursive(

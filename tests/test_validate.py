@@ -17,6 +17,7 @@ from .conftest import CATALOG, LITMAS_INDICATOR
 
 HEADER = textwrap.dedent(
     """\
+    format_version = 2
     year = 2024
     unit_type = "{unit_type}"
     title = "Uji"
@@ -48,8 +49,8 @@ def indicator(indicator_id: str, **overrides: str) -> str:
         'when = "B == 0"',
         'reason = "tidak ada populasi"',
         "[indicator.inputs]",
-        'A = "bagian"',
-        'B = "keseluruhan"',
+        'A = { description = "bagian" }',
+        'B = { description = "keseluruhan" }',
     ]
     return "\n".join(lines) + "\n\n"
 
@@ -97,8 +98,8 @@ WARNINGS_FILE = (
     formula = "A / B * 100"
     target = 80
     [indicator.inputs]
-    A = "bagian"
-    B = "keseluruhan"
+    A = { description = "bagian" }
+    B = { description = "keseluruhan" }
     """
     )
 )
@@ -122,7 +123,7 @@ EXPECTED = [
     ("errors.toml", '[[indicator]]\nid = "no_target"', "KR208"),
     ("errors.toml", 'target = "80 Unit"', "KR209"),
     ("split.toml", 'id = "dup_across"', "KR205"),
-    ("warnings.toml", 'B = "keseluruhan"', "KR307"),
+    ("warnings.toml", 'B = { description = "keseluruhan" }', "KR307"),
     ("warnings.toml", '"Persentase menurunnya residivis"', "KR210"),
     ("warnings.toml", "renstra = { 2024 = 85 }", "KR211"),
     (
@@ -455,7 +456,7 @@ def test_no_floor_warning_for_a_zero_target_with_its_rule(capsys, tmp_path):
         formula = "N"
         target = 0
         {rule}
-        inputs = {{ N = "Jumlah kejadian pelarian" }}
+        inputs = {{ N = {{ description = "Jumlah kejadian pelarian" }} }}
         """
     )
     path = tmp_path / "uji.toml"
