@@ -146,6 +146,11 @@ PLAUSIBILITY_FIELDS: dict[str, Field] = {
         doc="an unusual value is reported only this share off its median (default 0.5)",
         domain=SETTING,
     ),
+    "count_noise": Field(
+        ("number",),
+        doc="a count is reported only beyond this many square roots of its level (default 5)",
+        domain=SETTING,
+    ),
     "learn_range": Field(
         ("boolean",), doc="learn each input's min–max range from previous years (default false)"
     ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -155,6 +155,9 @@ class Diagnostic:
     location: Location
     hint: str | None = None
     severity: Severity = Severity.ERROR
+    #: What the finding is about, as JSON-ready fields for machines (a plausibility finding's
+    #: unit, period, indicator, input, value and expected range); None for most diagnostics.
+    details: Mapping[str, object] | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.code not in CODES and not PLUGIN_CODE.fullmatch(self.code):
@@ -175,6 +178,7 @@ class Diagnostic:
             "code": self.code,
             "message": self.message,
             "hint": self.hint,
+            **({"details": dict(self.details)} if self.details is not None else {}),
         }
 
     def format(self) -> str:

@@ -6,6 +6,7 @@ import enum
 import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -194,8 +195,8 @@ class Indicator:
     #: Targets for periods of the year (Rencana Aksi: Q1 25, Q2 50, …), by Period.
     period_targets: Mapping[Period, Target] = attrs.field(factory=dict)
     #: ``[indicator.plausibility]`` as checked: overrides of the policy's and the indicator's own
-    #: ranges, flows and within-year shares (applied by :meth:`plausibility_settings`).
-    plausibility: Mapping = attrs.field(factory=dict)
+    #: ranges, flows and within-year shares (applied by ``plausibility_settings.settings_from``).
+    plausibility: Mapping[str, Any] = attrs.field(factory=dict)
     #: A national standard to compare with (Bab III part 4), and where it is set.
     national_standard: Target | None = None
     national_standard_source: str = ""

@@ -33,6 +33,9 @@ class Plausibility:
     years: int = 3
     #: A change from that mean larger than this share is reported.
     max_change: float = 0.5
+    #: A count moves by chance about as much as its square root: no move within this many
+    #: square roots (plus the skew of small counts) is reported (see checks.count_noise).
+    count_noise: float = 5.0
     #: An unusual value is reported only when it is also this share off the series' median.
     min_change: float = 0.5
     #: Learn each input's min–max range from previous years (on top of declared ranges).
@@ -56,7 +59,7 @@ class Plausibility:
 
 
 #: Keys shared by ``[policy.plausibility]`` and ``[indicator.plausibility]``, by type.
-NUMBER_KEYS = ("z_threshold", "max_change", "min_change", "peer_threshold")
+NUMBER_KEYS = ("z_threshold", "max_change", "min_change", "count_noise", "peer_threshold")
 INTEGER_KEYS = ("min_history", "years", "peer_min_units", "copy_min_values")
 BOOLEAN_KEYS = ("learn_range", "enabled")
 CHOICE_KEYS = ("severity", "peer_severity")

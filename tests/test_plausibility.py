@@ -107,7 +107,7 @@ def _history(engine, months, *, previous=None, name="B", indicator="klien_bekerj
 def test_a_digit_added_to_a_constant_denominator(engine):
     # Eleven months of 100 and one of 1000: median 100, MAD 0, so the spread is the mean
     # absolute deviation x 1.2533 = (900 / 12) x 1.2533 = 93.9975; allowed = max(3.5 x 93.9975,
-    # 0.5 x 100, 3.5 x sqrt(100) + 3.5^2 / 3) = 328.99125: 1000 is 900 off, flagged.
+    # 0.5 x 100, 5 x sqrt(100) + 5^2 / 3) = 328.99125: 1000 is 900 off, flagged.
     result = review(_history(engine, [100] * 11 + [1000]))
     (finding,) = result.findings
     assert (finding.code, finding.period.key, finding.value) == ("KR901", "12", 1000)
@@ -134,15 +134,16 @@ def test_small_counts_move_by_chance(engine):
     rare = [0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0]
     assert review(_history(engine, [*rare, 2])).findings == ()
     assert [f.value for f in review(_history(engine, [*rare, 10])).findings] == [10]
-    # Median 8: a count is reported only beyond 3.5 x sqrt(8) + 3.5^2 / 3 = 13.98 from it.
+    # Median 8: a count is reported only beyond count_noise x sqrt(8) + count_noise^2 / 3 =
+    # 5 x 2.8284 + 8.3333 = 22.48 from it, so 30 is no finding and 31 is.
     small = [8, 7, 9, 8, 8, 7, 9, 8, 8, 7, 9]
-    assert review(_history(engine, [*small, 21])).findings == ()
-    assert [f.value for f in review(_history(engine, [*small, 23])).findings] == [23]
+    assert review(_history(engine, [*small, 30])).findings == ()
+    assert [f.value for f in review(_history(engine, [*small, 31])).findings] == [31]
 
 
 def test_change_from_the_same_period_of_previous_years(engine):
     # June of 2020-2022: 100, 120, 140, mean 120; 2023: 300 is 150% off (> 50%) and more than
-    # 3.5 x sqrt(120) + 4.08 = 42.4 away.
+    # the count noise 5 x sqrt(120 x (1 + 1/3)) + 25/3 = 71.6 away.
     previous = {2022: [140] * 6, 2021: [120] * 6, 2020: [100] * 6}
     result = review(_history(engine, [140, 140, 140, 140, 140, 300], previous=previous))
     june = [f for f in result.findings if f.period.key == "06"]
@@ -245,6 +246,7 @@ def test_the_checks_never_raise_and_every_finding_is_located_strict_json(values,
 # --- the catalogue's declarations and the command line -------------------------------------
 
 CATALOGUE = """
+format_version = 2
 year = 2023
 unit_type = "contoh"
 title = "Contoh"
@@ -388,7 +390,10 @@ def test_batch_reports_the_same_findings_one_row_each(tmp_path):
     rows = [json.loads(line) for line in findings.read_text(encoding="utf-8").splitlines()]
     codes = sorted(r["code"] for r in rows if r["code"].startswith("KR9"))
     assert codes == ["KR901", "KR901", "KR907", "KR908"]
-    assert any("B = 1150" in r["message"] and r["column"] == "B" for r in rows)
+    digit = next(r for r in rows if "B = 1150" in r["message"])
+    assert (digit["column"], digit["unit"], digit["period"]) == ("B", "Bapas Kelas II Lahat", "03")
+    assert (digit["indicator"], digit["input"], digit["value"]) == ("klien_bekerja", "B", 1150)
+    assert digit["expected_min"] < 115 < digit["expected_max"] < 1150
     strict = subprocess.run(
         [
             sys.executable,

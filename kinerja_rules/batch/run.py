@@ -512,6 +512,17 @@ def _plain_schema():
 
 
 FINDING_FIELDS = ("file", "row", "col", "column", "severity", "code", "message", "hint")
+#: Plausibility findings also say what they are about, one column each (empty for the others).
+DETAIL_FIELDS = (
+    "unit",
+    "year",
+    "period",
+    "indicator",
+    "input",
+    "value",
+    "expected_min",
+    "expected_max",
+)
 
 
 def deliver_findings(to, found: list[Diagnostic]) -> None:
@@ -536,6 +547,7 @@ def write_findings(path: str, findings: Iterable[Diagnostic]) -> None:
             "code": d.code,
             "message": d.message,
             "hint": d.hint,
+            **{key: (d.details or {}).get(key) for key in DETAIL_FIELDS},
         }
         for d in findings
     ]
@@ -543,7 +555,7 @@ def write_findings(path: str, findings: Iterable[Diagnostic]) -> None:
         text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     else:
         out = io.StringIO()
-        writer = csv.DictWriter(out, FINDING_FIELDS, lineterminator="\n")
+        writer = csv.DictWriter(out, FINDING_FIELDS + DETAIL_FIELDS, lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: ("" if v is None else v) for k, v in r.items()} for r in records)
         text = out.getvalue()

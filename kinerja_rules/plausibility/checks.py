@@ -10,11 +10,12 @@ it only when it is far off:
   more than ``z_threshold`` spreads *and* more than ``min_change`` of the median away from the
   median, and only with at least ``min_history`` other points: a shorter series is counted as
   "not enough history", never judged. Both thresholds scale with the series, so multiplying a
-  whole series by a positive factor changes no finding.
+  whole series of a measured (not counted) input by a positive factor changes no finding.
 - **KR902, previous years**: the change from the mean of the same period over the previous
-  ``years`` years, above ``max_change`` of that mean. A count varies by about its square root by
-  chance (Poisson), so a count is reported only when the change is also more than
-  ``z_threshold`` × √mean: 2 incidents after 1 is not news.
+  ``years`` years, above ``max_change`` of that mean.
+- Counts vary by about their square root by chance (Poisson): in both rules a count is reported
+  only beyond :func:`count_noise` (``count_noise`` square roots of its level, 5: less than once
+  in a million values by chance), so 2 incidents after 1 is not news.
 - **KR903 / KR904, ranges**: outside the range the catalogue declares (an input or ``value``,
   the realisasi), or outside the range of previous years' values widened by ``min_change`` of
   their median (``learn_range``).
@@ -147,7 +148,7 @@ class _Checker:
             centre, spread, n = robust(series)
             allowed = np.maximum(s.z_threshold * spread, s.min_change * np.abs(centre))
             if count:
-                allowed = np.maximum(allowed, count_noise(centre, s.z_threshold))
+                allowed = np.maximum(allowed, count_noise(centre, s.count_noise))
             allowed = np.broadcast_to(allowed[:, None], values.shape).copy()
             # Mostly zeros (rare events): no median to be material against, so a value is
             # unusual only above (1 + 1/min_change) times the largest other value (3x).
@@ -194,7 +195,9 @@ class _Checker:
         mean = np.nansum(stacked, axis=0) / np.maximum(years, 1)
         allowed = s.max_change * np.abs(mean)
         if count:
-            allowed = np.maximum(allowed, count_noise(mean, s.z_threshold))
+            # The mean of k years is itself a count: the difference varies by m (1 + 1/k).
+            noisy = mean * (1 + 1 / np.maximum(years, 1))
+            allowed = np.maximum(allowed, count_noise(noisy, s.count_noise))
         off = np.abs(current - mean)
         flagged = ~np.isnan(current) & (years >= 1) & (off > allowed)
         for g, slot in zip(*np.nonzero(flagged)):
@@ -364,7 +367,12 @@ class _Checker:
             same = paired & (values == old)
             both += paired
             equal += same
-            nonzero += same & (values != 0)
+            # A value the unit repeats all year (a constant count, an empty population) says
+            # nothing about copying: only equal values that vary over the year count.
+            varying = (np.nanmax(values[:, 1:], axis=1) != np.nanmin(values[:, 1:], axis=1))[
+                :, None
+            ]
+            nonzero += same & (values != 0) & varying
             for g, slot in zip(*np.nonzero(same)):
                 first.setdefault((g, slot), key[0])
         s = self.base
@@ -380,7 +388,8 @@ class _Checker:
                 float(nonzero[g, slot]),
                 None,
                 f"all {int(both[g, slot])} inputs equal those of {self.catalogue.year - 1} "
-                f"({int(nonzero[g, slot])} of them non-zero): copied forward?",
+                f"({int(nonzero[g, slot])} of them non-zero values that vary over the year): "
+                "copied forward?",
                 s,
             )
 
@@ -438,11 +447,12 @@ def robust(series: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return centre, spread, n
 
 
-def count_noise(centre: np.ndarray, z: float) -> np.ndarray:
+def count_noise(variance: np.ndarray, z: float) -> np.ndarray:
     """How far a count strays from its usual level by chance alone: a Poisson count of mean m
-    exceeds m + z·√m + z²/3 with the probability of a normal z-score of z (the z²/3 term is the
-    skew of small counts), so no smaller move of a count is reported."""
-    return z * np.sqrt(np.maximum(np.abs(centre), 1)) + z * z / 3
+    exceeds m + z·√m + z²/3 with about the probability of a normal z-score of z (the z²/3 term
+    is the skew of small counts). With z = 5 (``count_noise``) that is less than once in a
+    million values, so a unit's hundreds of values a year do not give a finding by chance."""
+    return z * np.sqrt(np.maximum(np.abs(variance), 1)) + z * z / 3
 
 
 def largest_other(series: np.ndarray) -> np.ndarray:

@@ -101,7 +101,7 @@ class Finding:
             f"check {self.input if self.input not in (EVERY_INPUT, VALUE) else 'the entry'}"
             f"{about} for {self.period_label}; if it is right, say why in the entry's note"
         )
-        return Diagnostic(self.code, message, self.location, hint, self.severity)
+        return Diagnostic(self.code, message, self.location, hint, self.severity, self.to_dict())
 
     def to_dict(self) -> dict:
         """JSON-ready fields (strict JSON: no NaN or infinity)."""
