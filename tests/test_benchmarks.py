@@ -20,6 +20,11 @@ from .conftest import ROOT
         ),
         ("bench_validate.py", ["--repeat", "1", "--max-examples", "5"], "validate --no-invariants"),
         (
+            "bench_plausibility.py",
+            ["--units", "400", "--planted", "0.05"],
+            "planted mistakes found",
+        ),
+        (
             "bench_distributed.py",
             ["--units", "40", "--months", "2", "--sample", "10", "--repeat", "1"],
             "speed-up of 2 workers over 1",

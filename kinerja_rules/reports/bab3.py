@@ -26,6 +26,7 @@ from ..diagnostics import Diagnostic, KinerjaError, Location
 from ..evaluation import NotApplicableRule, evaluate
 from ..formatting import format_decimal, format_percent, format_quantity, format_rupiah
 from ..model import Catalogue, Indicator, Polarity
+from ..periods import slot_of
 from ..plausibility import Review
 from ..render import format_target
 from ..results import Figure, IndicatorResult, Report, Status
@@ -137,8 +138,13 @@ class _Builder:
         )
         rows = []
         names = {i.id: i.name for i in self.catalogue.indicators}
-        for number, finding in enumerate(review.findings, start=1):
-            period = finding.period.label("id") if finding.period else f"Tahun {finding.year}"
+        ordered = sorted(review.findings, key=lambda f: (slot_of(f.period), f.indicator))
+        for number, finding in enumerate(ordered, start=1):
+            period = (
+                f"{finding.period.label('id')} {finding.year}"
+                if finding.period
+                else f"Tahun {finding.year}"
+            )
             rows.append(
                 (
                     f"{number}.",
