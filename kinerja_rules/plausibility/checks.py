@@ -357,8 +357,9 @@ class _Checker:
         both = np.zeros((G, SLOTS), dtype=np.int64)
         equal = np.zeros((G, SLOTS), dtype=np.int64)
         nonzero = np.zeros((G, SLOTS), dtype=np.int64)
-        first: dict = {}
-        for key, values in self.history.current.items():
+        first = np.full((G, SLOTS), -1, dtype=np.int64)  # the first indicator with a value
+        keys = list(self.history.current)
+        for index, (key, values) in enumerate(self.history.current.items()):
             present = ~np.isnan(values)
             old = before.get(key)
             if old is None:
@@ -373,8 +374,7 @@ class _Checker:
                 :, None
             ]
             nonzero += same & (values != 0) & varying
-            for g, slot in zip(*np.nonzero(same)):
-                first.setdefault((g, slot), key[0])
+            first[(first < 0) & same] = index
         s = self.base
         # Inputs new this year have nothing to be copied from: every input both years give.
         flagged = (both > 0) & (equal == both) & (nonzero >= s.copy_min_values)
@@ -382,7 +382,7 @@ class _Checker:
             self._add(
                 "KR907",
                 g,
-                first[(g, slot)],
+                keys[first[g, slot]][0],
                 slot,
                 EVERY_INPUT,
                 float(nonzero[g, slot]),
