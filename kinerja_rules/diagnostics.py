@@ -8,7 +8,6 @@ may match on them, so a code is never reused for a different problem.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -249,5 +248,7 @@ def raise_if_errors(diagnostics: Iterable[Diagnostic]) -> None:
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The closest known spelling of ``word``, for "did you mean" hints."""
+    import difflib  # only when there is a mistake to hint at
+
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None

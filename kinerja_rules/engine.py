@@ -65,7 +65,7 @@ def create_plugin_manager(
     manager.add_hookspecs(hookspecs)
     for name, module in BUILTIN_PLUGINS.items():
         manager.register(importlib.import_module(module), name=name)
-    if entry_points:
+    if entry_points and may_declare_entry_points(hookspecs.PROJECT):
         try:
             manager.load_setuptools_entrypoints(hookspecs.PROJECT)
         except Exception as error:  # a broken third-party package must not look like our crash
@@ -74,6 +74,50 @@ def create_plugin_manager(
     for plugin in plugins:
         manager.register(plugin)
     return manager
+
+
+def may_declare_entry_points(group: str) -> bool:
+    """False only when certain that no installed distribution declares an entry point of
+    ``group``: every ``sys.path`` directory's ``*.dist-info``/``*.egg-info`` was read and no
+    ``entry_points.txt`` has the group's section.
+
+    Reading them takes about 2 ms; ``importlib.metadata``, which pluggy uses to load entry
+    points, costs 20–40 ms to import (email, zipfile, csv …), most of a one-unit ``evaluate``'s
+    start-up, and is then imported only when there is something to load. A zip on the path or a
+    finder that knows distributions of its own makes the answer "maybe" (True): pluggy decides.
+    """
+    import os
+    import re
+    import sys
+    from importlib.machinery import PathFinder
+
+    if any(
+        hasattr(finder, "find_distributions") and finder is not PathFinder
+        for finder in sys.meta_path
+    ):
+        return True
+    section = re.compile(rf"^\s*\[\s*{re.escape(group)}\s*\]", re.M)
+    for entry in sys.path:
+        directory = entry or "."
+        if not os.path.isdir(directory):
+            if os.path.exists(directory):
+                return True  # a zip file: its distributions are not read here
+            continue
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        for name in names:
+            if not name.lower().endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(directory, name, "entry_points.txt"), "rb") as file:
+                    text = file.read().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if section.search(text):
+                return True
+    return False
 
 
 def collect_functions(manager: pluggy.PluginManager) -> dict[str, FormulaFunction]:

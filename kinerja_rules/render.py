@@ -7,9 +7,7 @@ are the stable Indonesian codes ``tercapai`` / ``tidak tercapai`` / ``tidak dapa
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +68,8 @@ _HEADERS = {
 def render(report: Report, fmt: str = "table", lang: str = "id") -> str:
     """The report in one of :data:`FORMATS`."""
     if fmt == "json":
+        import json
+
         return json.dumps(to_json(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     if fmt == "csv":
         return to_csv(report)
@@ -273,6 +273,8 @@ def _anggaran_json(result: IndicatorResult) -> dict[str, Any] | None:
 
 def to_csv(report: Report) -> str:
     out = io.StringIO()
+    import csv
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
         [

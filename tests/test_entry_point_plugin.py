@@ -144,3 +144,21 @@ def test_installed_plugin_evaluates(site, tmp_path):
         "tidak dapat diukur",
         "tidak ada tahanan",
     )
+
+
+def test_the_entry_point_scan_is_never_wrong_about_an_installed_plugin(tmp_path, monkeypatch):
+    """The fast scan may only say False when no distribution on sys.path declares the group."""
+    from kinerja_rules.engine import may_declare_entry_points
+
+    site = tmp_path / "site"
+    (site / "other-1.0.dist-info").mkdir(parents=True)
+    (site / "other-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nx = y\n")
+    monkeypatch.setattr(sys, "path", [str(site)])
+    assert may_declare_entry_points("kinerja_rules") is False
+    (site / "Tiny-0.1.dist-info").mkdir()
+    (site / "Tiny-0.1.dist-info" / "entry_points.txt").write_text(" [ kinerja_rules ]\nt = t\n")
+    assert may_declare_entry_points("kinerja_rules") is True
+    archive = tmp_path / "plugins.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip on the path: cannot tell
+    monkeypatch.setattr(sys, "path", [str(archive)])
+    assert may_declare_entry_points("kinerja_rules") is True
