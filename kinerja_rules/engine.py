@@ -209,6 +209,8 @@ class Engine:
     plugin_manager: pluggy.PluginManager
     catalogues: CatalogueSet
     functions: Mapping[str, FormulaFunction]
+    #: The N/A rule resolved for the plugins registered when it was (see :meth:`_rule`).
+    _resolved: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     @classmethod
     def create(
@@ -269,7 +271,7 @@ class Engine:
             raise LookupError(f"no catalogue for {data.unit_type} {data.year}")
         from .evaluation import evaluate
 
-        return evaluate(catalogue, data, not_applicable_rule(self.plugin_manager), period)
+        return evaluate(catalogue, data, self._rule(), period)
 
     def evaluate_file(self, path: PathLike) -> Report:
         """Load and evaluate a unit's realisation data file: :meth:`load_data`, then
@@ -294,4 +296,19 @@ class Engine:
         self, catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
     ) -> str | None:
         """The plugins' verdict on ``indicator`` for ``inputs``: a reason, or None."""
-        return not_applicable_rule(self.plugin_manager)(catalogue, indicator, inputs)
+        return self._rule()(catalogue, indicator, inputs)
+
+    def _rule(self) -> NotApplicableRule:
+        """:func:`not_applicable_rule`, resolved again only when the plugins registered (or a
+        tracer or monitor of hook calls) changed since: evaluating a country's data sets one by
+        one resolves it once."""
+        manager = self.plugin_manager
+        key = (
+            tuple(manager.hook.kinerja_not_applicable.get_hookimpls()),
+            getattr(manager, "_inner_hookexec", None),
+        )
+        if self._resolved.get("key") != key:
+            self._resolved["rule"] = not_applicable_rule(manager)
+            self._resolved["key"] = key
+        rule: NotApplicableRule = self._resolved["rule"]
+        return rule
