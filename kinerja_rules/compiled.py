@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation, localcontext
 
 import simpleeval
 
@@ -35,7 +35,11 @@ def checked_call(name: str, function, *args) -> Decimal:
     The one place that guards plugin functions: the tree walker in :mod:`.formula` uses it too.
     """
     try:
-        result = function(*args)
+        if function in _BUILT_IN:
+            result = function(*args)
+        else:  # a plugin's: under the engine's context, whatever the caller's (see the hook)
+            with localcontext(CONTEXT):
+                result = function(*args)
     except (NotMeasurable, ArithmeticError):
         raise
     except Exception as error:  # a bug in a plugin's function: say whose
@@ -47,6 +51,26 @@ def checked_call(name: str, function, *args) -> Decimal:
             f"formula function {name}() returned {type(result).__name__}, not a Decimal"
         )
     return Decimal(result)
+
+
+def _built_in() -> frozenset:
+    from .formula import default_functions  # formula imports this module: resolved late
+
+    return frozenset(default_functions().values())
+
+
+class _BuiltIn:
+    """The built-in functions (min, max, abs), known once formula.py has loaded."""
+
+    functions: frozenset | None = None
+
+    def __contains__(self, function) -> bool:
+        if self.functions is None:
+            self.functions = _built_in()
+        return function in self.functions
+
+
+_BUILT_IN = _BuiltIn()
 
 
 def _divider(denominator: str):
@@ -149,19 +173,65 @@ def _formula(n):
 """
 
 
+class _NativeTranslator(_Translator):
+    """The same expression with Python's own operators on the decimals (``a / b * 100``): under
+    a current context equal to :data:`CONTEXT` they compute exactly what the context's methods
+    do, without a Python call per operation. Used only where that context is current
+    (:func:`kinerja_rules.evaluation.evaluate`); a division by zero anywhere sends the values to
+    the exact path, which names the denominator as always."""
+
+    _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+    def node(self, node: ast.expr) -> str:
+        if isinstance(node, ast.BinOp):
+            left, right = self.node(node.left), self.node(node.right)
+            return f"({left} {self._OPERATORS[type(node.op)]} {right})"
+        if isinstance(node, ast.UnaryOp) and not isinstance(node.op, ast.Not):
+            sign = "-" if isinstance(node.op, ast.USub) else "+"
+            return f"({sign}{self.node(node.operand)})"
+        return super().node(node)
+
+
+_NATIVE_TEMPLATE = """
+def _formula(n):
+    try:
+        result = 0
+    except _ZeroDivisionError:  # and 0/0, which decimal signals as an invalid operation
+        return _exact(n)
+    except _KeyError as error:
+        raise _undefined(error.args[0], _source) from None
+    except _ArithmeticError as error:
+        raise _NotMeasurable(_failed(error)) from None
+    if result.__class__ is _Decimal and (result > _limit or result < _floor):
+        raise _NotMeasurable(_out_of_range)
+    return result
+"""
+
+
 def _failed(error: ArithmeticError) -> str:
     return f"nilai tidak dapat dihitung ({type(error).__name__})"
 
 
 def compile_tree(
-    tree: ast.expr, source: str, functions: Mapping[str, Callable[..., Decimal]]
+    tree: ast.expr,
+    source: str,
+    functions: Mapping[str, Callable[..., Decimal]],
+    exact: Callable[[Mapping[str, Decimal]], Decimal | bool] | None = None,
 ) -> Callable[[Mapping[str, Decimal]], Decimal | bool]:
     """The Python function computing a checked tree over a mapping of values, with the results
-    and errors of the tree walker (:class:`kinerja_rules.formula.SimpleEvalEvaluator`)."""
-    translator = _Translator(source, functions)
-    text = _TEMPLATE.replace("result = 0", f"result = {translator.node(tree)}", 1)
+    and errors of the tree walker (:class:`kinerja_rules.formula.SimpleEvalEvaluator`).
+
+    With ``exact`` (the formula's own evaluator), the native form: Python's operators, correct
+    only while the current decimal context is a copy of :data:`CONTEXT`; on any division by
+    zero (or 0/0) it returns what ``exact`` does for the same values, message and all.
+    """
+    translator = (_Translator if exact is None else _NativeTranslator)(source, functions)
+    template = _TEMPLATE if exact is None else _NATIVE_TEMPLATE
+    text = template.replace("result = 0", f"result = {translator.node(tree)}", 1)
     code = compile(text, "<formula>", "exec")
     translator.namespace.update(
+        _ZeroDivisionError=(ZeroDivisionError, InvalidOperation),
+        _exact=exact,
         _KeyError=KeyError,
         _ArithmeticError=ArithmeticError,
         _undefined=simpleeval.NameNotDefined,

@@ -172,14 +172,21 @@ def not_applicable_rule(manager: pluggy.PluginManager) -> NotApplicableRule:
 
         return rule
     arguments = ("catalogue", "indicator", "inputs")
-    calls: tuple[Callable[..., str | None], ...] = tuple(
-        positional(impl, arguments) for impl in reversed(impls)
+    calls: tuple[tuple[Callable[..., str | None], frozenset[str] | None], ...] = tuple(
+        (positional(impl, arguments), getattr(impl.function, "kinerja_unit_types", None))
+        for impl in reversed(impls)
     )
+    by_type: dict[str, tuple[Callable[..., str | None], ...]] = {}
 
     def direct(
         catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
     ) -> str | None:
-        for function in calls:
+        chosen = by_type.get(catalogue.unit_type)
+        if chosen is None:  # the rules for this type, in pluggy's order (for_unit_types)
+            chosen = by_type[catalogue.unit_type] = tuple(
+                f for f, types in calls if types is None or catalogue.unit_type in types
+            )
+        for function in chosen:
             reason = function(catalogue, indicator, inputs)
             if reason is not None:
                 return reason

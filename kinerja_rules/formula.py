@@ -131,6 +131,9 @@ class Formula:
     source: str = attrs.field(repr=False, default="")
     #: The functions this formula calls, by name.
     function_table: Mapping[str, FormulaFunction] = attrs.field(repr=False, factory=dict)
+    #: The same formula with Python's operators, for code that runs under
+    #: ``decimal.localcontext(CONTEXT)`` (the engine's evaluation loop); identical results.
+    native: Evaluator | None = attrs.field(repr=False, default=None)
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | bool:
         """Evaluate with exact decimals; raises :class:`NotMeasurable` on a division by zero."""
@@ -249,6 +252,7 @@ def _compile(
         )
     used_functions = {name: functions[name] for name in checker.functions}
     first_call = _CompiledOnFirstCall(tree, stripped, used_functions)
+    native_call = _CompiledOnFirstCall(tree, stripped, used_functions, native=True)
     formula = Formula(
         text=text,
         kind=kind,
@@ -260,8 +264,9 @@ def _compile(
         evaluator=first_call,
         source=stripped,
         function_table=used_functions,
+        native=native_call,
     )
-    first_call.formula = formula
+    first_call.formula = native_call.formula = formula
     return formula
 
 
@@ -270,16 +275,28 @@ class _CompiledOnFirstCall:
     (:func:`~kinerja_rules.compiled.compile_tree`, about 0,25 ms) and puts the function in its
     place, so loading and validating catalogues never pays for formulas nothing evaluates."""
 
-    __slots__ = ("formula", "functions", "source", "tree")
+    __slots__ = ("formula", "functions", "native", "source", "tree")
 
-    def __init__(self, tree: ast.expr, source: str, functions: Mapping[str, FormulaFunction]):
+    def __init__(
+        self,
+        tree: ast.expr,
+        source: str,
+        functions: Mapping[str, FormulaFunction],
+        native: bool = False,
+    ):
         self.tree, self.source, self.functions = tree, source, functions
         self.formula: Formula | None = None
+        self.native = native
 
     def __call__(self, values: Mapping[str, Decimal]) -> Decimal | bool:
+        formula = self.formula
+        if self.native and formula is not None:
+            function = compile_tree(self.tree, self.source, self.functions, formula.evaluate)
+            object.__setattr__(formula, "native", function)
+            return function(values)
         function = compile_tree(self.tree, self.source, self.functions)
-        if self.formula is not None:  # a cache: the formula stays the same formula
-            object.__setattr__(self.formula, "evaluator", function)
+        if formula is not None:  # a cache: the formula stays the same formula
+            object.__setattr__(formula, "evaluator", function)
         return function(values)
 
 

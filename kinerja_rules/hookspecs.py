@@ -28,9 +28,9 @@ is added without one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
@@ -42,6 +42,22 @@ PROJECT = "kinerja_rules"
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def for_unit_types(*unit_types: str) -> Callable[[_Function], _Function]:
+    """Say that a :func:`kinerja_not_applicable` implementation decides only for catalogues of
+    these unit types (``@hookimpl`` then ``@for_unit_types("lpka")``): the engine then leaves it
+    out of the evaluation of every other type's indicators, which a country's evaluation of
+    many unit types notices. It must still return None for other types when called.
+    """
+
+    def mark(function: _Function) -> _Function:
+        function.kinerja_unit_types = frozenset(unit_types)  # type: ignore[attr-defined]
+        return function
+
+    return mark
 
 
 # -------------------------------------------------------------------------------------------
@@ -87,6 +103,7 @@ def kinerja_not_applicable(
     realisasi and no capaian — never a 0 — and is left out of roll-ups unless the catalogue's
     legacy ``not_applicable = "zero"`` policy says otherwise. Without any plugin deciding, a
     division by zero in the formula still makes the indicator N/A ("pembagian dengan nol").
+    An implementation for one unit type may say so with :func:`for_unit_types`.
     """
 
 
@@ -133,6 +150,10 @@ def kinerja_formula_functions() -> Mapping[str, Any]:
     simpleeval's default functions. Two plugins registering the same name, or a name shadowing
     a built-in one, is an error when the engine is created. A function that cannot compute a
     value for its arguments should raise :class:`kinerja_rules.NotMeasurable` with a reason.
+    It runs under the engine's decimal context (60 digits; division by zero, overflow and
+    invalid operations raise), whoever calls the formula, so its results never depend on the
+    caller's ``decimal`` settings. So do the ``kinerja_not_applicable`` rules while
+    :meth:`Engine.evaluate <kinerja_rules.Engine.evaluate>` runs.
     """
 
 

@@ -87,3 +87,37 @@ def test_compiled_and_walked_agree(formula_and_kind, values):
     assert compiled == expected
     if compiled[0] == "value" and isinstance(compiled[1], Decimal):
         assert str(compiled[1]) == str(expected[1])  # the same digits and exponent
+
+
+@given(
+    st.one_of(numbers(3).map(lambda t: (t, NUMBER)), conditions(2).map(lambda t: (t, BOOLEAN))),
+    st.fixed_dictionaries({name: VALUES for name in NAMES}),
+)
+def test_the_native_form_under_the_engines_context_agrees(formula_and_kind, values):
+    """Formula.native (Python's operators, run by the engine's loop under its context) gives the
+    exact path's value or reason, digit for digit, division by zero included."""
+    from decimal import localcontext
+
+    from kinerja_rules.decimals import CONTEXT
+
+    text, kind = formula_and_kind
+    formula = compile_formula(text, set(NAMES), default_functions(), kind)
+    expected = outcome(formula.evaluate, values)
+    with localcontext(CONTEXT):
+        native = outcome(formula.native, values)
+    assert native == expected
+    if native[0] == "value" and isinstance(native[1], Decimal):
+        assert str(native[1]) == str(expected[1])
+
+
+def test_a_plugin_function_computes_under_the_engines_context_whoever_calls():
+    from decimal import localcontext
+
+    def third(x):
+        return x / 3  # native division: the current context's precision
+
+    formula = compile_formula("third(A)", {"A"}, {**default_functions(), "third": third}, NUMBER)
+    with localcontext() as loose:
+        loose.prec = 5
+        value = formula.evaluate({"A": Decimal(1)})
+    assert str(value) == "0." + "3" * 60  # the engine's 60 digits, not the caller's 5

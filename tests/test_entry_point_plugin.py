@@ -154,6 +154,11 @@ def test_the_entry_point_scan_is_never_wrong_about_an_installed_plugin(tmp_path,
     (site / "other-1.0.dist-info").mkdir(parents=True)
     (site / "other-1.0.dist-info" / "entry_points.txt").write_text("[console_scripts]\nx = y\n")
     monkeypatch.setattr(sys, "path", [str(site)])
+    from importlib.machinery import PathFinder
+
+    # Only the standard finder (other tests install finders that know distributions of their
+    # own, for which the scan rightly answers "maybe").
+    monkeypatch.setattr(sys, "meta_path", [PathFinder])
     assert may_declare_entry_points("kinerja_rules") is False
     (site / "Tiny-0.1.dist-info").mkdir()
     (site / "Tiny-0.1.dist-info" / "entry_points.txt").write_text(" [ kinerja_rules ]\nt = t\n")
@@ -161,4 +166,15 @@ def test_the_entry_point_scan_is_never_wrong_about_an_installed_plugin(tmp_path,
     archive = tmp_path / "plugins.zip"
     archive.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip on the path: cannot tell
     monkeypatch.setattr(sys, "path", [str(archive)])
+    assert may_declare_entry_points("kinerja_rules") is True
+
+    class Finder:  # a finder with distributions of its own: cannot tell either
+        @staticmethod
+        def find_distributions(context=None):
+            return iter(())
+
+    monkeypatch.setattr(sys, "path", [str(site)])
+    (site / "Tiny-0.1.dist-info" / "entry_points.txt").unlink()
+    assert may_declare_entry_points("kinerja_rules") is False
+    monkeypatch.setattr(sys, "meta_path", [Finder, PathFinder])
     assert may_declare_entry_points("kinerja_rules") is True

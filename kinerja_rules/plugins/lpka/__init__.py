@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from ...batch.rules import NotApplicableWhen
-from ...hookspecs import hookimpl
+from ...hookspecs import for_unit_types, hookimpl
 from ...model import Catalogue, Indicator
 from .. import bundled_catalogues
 
@@ -25,6 +25,7 @@ def kinerja_catalogues():
 
 
 @hookimpl
+@for_unit_types(UNIT_TYPE)
 def kinerja_not_applicable(
     catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
 ) -> str | None:
