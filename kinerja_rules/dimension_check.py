@@ -461,14 +461,14 @@ def _targets(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]
     if indicator.national_standard is not None:
         written.append(("national_standard", indicator.national_standard))
     for key, target in written:
-        where = indicator.where(key.split(".")[0] if key.startswith("period_") else key)
+        field = key.split(".")[0] if key.startswith("period_") else key
         what = _what(key)
         if indicator.is_percentage and not indicator.above_100 and target.upper > 100:
             yield Diagnostic(
                 "KR214",
                 f"indicator '{indicator.id}': a % {what} of {format_decimal(target.upper)} "
                 "is above 100",
-                where,
+                indicator.where(field),
                 "check the PK; a share is at most 100% (an occupancy rate may exceed it: then "
                 "declare above_100 = true on the indicator)",
             )
@@ -480,7 +480,7 @@ def _targets(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]
                 "KR805",
                 f"indicator '{indicator.id}': the {what} {_text(target)} is outside the index's "
                 f"scale {low}–{high}",
-                where,
+                indicator.where(field),
                 f"an index on scale = [{low}, {high}] takes targets in that range: check the PK, "
                 "or the scale",
             )
@@ -488,7 +488,7 @@ def _targets(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]
             yield Diagnostic(
                 "KR805",
                 f"indicator '{indicator.id}': the {what} {_text(target)} is negative",
-                where,
+                indicator.where(field),
                 f"a target in {indicator.unit} is not negative: check the PK",
             )
 
