@@ -35,7 +35,7 @@ def checked_call(name: str, function, *args) -> Decimal:
     The one place that guards plugin functions: the tree walker in :mod:`.formula` uses it too.
     """
     try:
-        if function in _BUILT_IN:
+        if function in BUILT_IN:
             result = function(*args)
         else:  # a plugin's: under the engine's context, whatever the caller's (see the hook)
             with localcontext(CONTEXT):
@@ -53,24 +53,9 @@ def checked_call(name: str, function, *args) -> Decimal:
     return Decimal(result)
 
 
-def _built_in() -> frozenset:
-    from .formula import default_functions  # formula imports this module: resolved late
-
-    return frozenset(default_functions().values())
-
-
-class _BuiltIn:
-    """The built-in functions (min, max, abs), known once formula.py has loaded."""
-
-    functions: frozenset | None = None
-
-    def __contains__(self, function) -> bool:
-        if self.functions is None:
-            self.functions = _built_in()
-        return function in self.functions
-
-
-_BUILT_IN = _BuiltIn()
+#: The built-in formula functions (min, max, abs): they need no context of their own.
+#: :mod:`kinerja_rules.formula` defines them and adds them here.
+BUILT_IN: set = set()
 
 
 def _divider(denominator: str):

@@ -37,7 +37,7 @@ from typing import Protocol
 import attrs
 import simpleeval
 
-from .compiled import checked_call, compile_tree
+from .compiled import BUILT_IN, checked_call, compile_tree
 from .decimals import CONTEXT, LITERAL, RESULT_LIMIT
 from .diagnostics import NotMeasurable
 
@@ -156,6 +156,7 @@ def _absolute(value: Decimal) -> Decimal:
 
 
 _DEFAULTS: dict[str, FormulaFunction] = {"min": _minimum, "max": _maximum, "abs": _absolute}
+BUILT_IN.update(_DEFAULTS.values())  # compiled.checked_call runs only plugins' under CONTEXT
 
 
 def default_functions() -> dict[str, FormulaFunction]:
