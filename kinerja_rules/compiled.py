@@ -177,20 +177,13 @@ class _NativeTranslator(_Translator):
         return super().node(node)
 
 
-_NATIVE_TEMPLATE = """
-def _formula(n):
-    try:
-        result = 0
-    except _ZeroDivisionError:  # and 0/0, which decimal signals as an invalid operation
-        return _exact(n)
-    except _KeyError as error:
-        raise _undefined(error.args[0], _source) from None
-    except _ArithmeticError as error:
-        raise _NotMeasurable(_failed(error)) from None
-    if result.__class__ is _Decimal and (result > _limit or result < _floor):
-        raise _NotMeasurable(_out_of_range)
-    return result
-"""
+#: The native form's template: a division by zero (and 0/0, which decimal signals as an invalid
+#: operation) hands the values to the exact path, for its message.
+_NATIVE_TEMPLATE = _TEMPLATE.replace(
+    "    except _KeyError",
+    "    except _ZeroDivisionError:\n        return _exact(n)\n    except _KeyError",
+    1,
+)
 
 
 def _failed(error: ArithmeticError) -> str:

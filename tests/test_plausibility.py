@@ -372,23 +372,12 @@ def test_batch_reports_the_same_findings_one_row_each(tmp_path):
     for source in (PLANTED, HISTORY):
         (folder / source.name).write_bytes(source.read_bytes())
     findings = tmp_path / "findings.jsonl"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kinerja_rules",
-            "batch",
-            str(folder),
-            "--period",
-            "monthly",
-            "-o",
-            str(tmp_path / "out.csv"),
-            "--findings",
-            str(findings),
-        ],
-        capture_output=True,
-        text=True,
-    )
+
+    def batch(*options: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "kinerja_rules", "batch", str(folder), "--period"]
+        return subprocess.run([*command, "monthly", *options], capture_output=True, text=True)
+
+    done = batch("-o", str(tmp_path / "out.csv"), "--findings", str(findings))
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in findings.read_text(encoding="utf-8").splitlines()]
     codes = sorted(r["code"] for r in rows if r["code"].startswith("KR9"))
@@ -397,20 +386,5 @@ def test_batch_reports_the_same_findings_one_row_each(tmp_path):
     assert (digit["column"], digit["unit"], digit["period"]) == ("B", "Bapas Kelas II Lahat", "03")
     assert (digit["indicator"], digit["input"], digit["value"]) == ("klien_bekerja", "B", 1150)
     assert digit["expected_min"] < 115 < digit["expected_max"] < 1150
-    strict = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kinerja_rules",
-            "batch",
-            str(folder),
-            "--period",
-            "monthly",
-            "-o",
-            str(tmp_path / "out2.csv"),
-            "--strict",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    strict = batch("-o", str(tmp_path / "out2.csv"), "--strict")
     assert strict.returncode == 1
