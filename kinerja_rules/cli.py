@@ -392,14 +392,14 @@ def _run(argv: Sequence[str] | None) -> int:
             from .render_periods import by_period, render_by_period
 
             reports = by_period(lambda p: engine.evaluate(data, p), data)
-            found = _findings(engine, args, data, reports[-1][1])
+            shown = _findings(engine, args, data, reports[-1][1])
             sys.stdout.write(render_by_period(reports, args.format, args.lang))
-            return 1 if args.strict and found else 0
+            return 1 if args.strict and _failing(shown) else 0
         report = engine.evaluate(data, period)
         if args.command == "evaluate":
-            found = _findings(engine, args, data, report)
-            sys.stdout.write(render(report, args.format, args.lang))
-            return 1 if args.strict and found else 0
+            shown = _findings(engine, args, data, report)
+            sys.stdout.write(render(report, args.format, args.lang, shown))
+            return 1 if args.strict and _failing(shown) else 0
         for finding in report.findings:
             print(finding.format(), file=sys.stderr)
         ids = [r.indicator.id for r in report.indicators]
@@ -433,17 +433,22 @@ def _previous_data(engine: Engine, args: argparse.Namespace, data: UnitData) -> 
 
 
 def _findings(engine: Engine, args: argparse.Namespace, data: UnitData, report) -> list:
-    """The report's data findings and the plausibility review's, on stderr; those that fail
-    ``--strict`` (errors and warnings, not info) returned."""
-    from .diagnostics import Severity
-
+    """The report's data findings and the plausibility review's, printed on stderr and
+    returned (``evaluate --format json`` lists them too)."""
     review = engine.review(data, _previous_data(engine, args, data), report)
     found = [*report.findings, *review.diagnostics()]
     for finding in found:
         print(finding.format(), file=sys.stderr)
     if review.checked or review.short:
         print(review.summary(), file=sys.stderr)
-    return [d for d in found if d.severity is not Severity.INFO]
+    return found
+
+
+def _failing(found: list) -> bool:
+    """Whether ``--strict`` fails on these findings: any error or warning (info never does)."""
+    from .diagnostics import Severity
+
+    return any(d.severity is not Severity.INFO for d in found)
 
 
 def _diff(engine: Engine, args: argparse.Namespace) -> int:

@@ -8,8 +8,9 @@ are the stable Indonesian codes ``tercapai`` / ``tidak tercapai`` / ``tidak dapa
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tabulate import tabulate
 
@@ -18,6 +19,9 @@ from .decimals import round_shown
 from .formatting import format_decimal, format_percent, format_quantity
 from .model import Target
 from .results import Figure, IndicatorResult, Report, Status, short_exact
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic
 
 FORMATS = ("table", "markdown", "json", "csv")
 
@@ -65,12 +69,17 @@ _HEADERS = {
 }
 
 
-def render(report: Report, fmt: str = "table", lang: str = "id") -> str:
-    """The report in one of :data:`FORMATS`."""
+def render(
+    report: Report, fmt: str = "table", lang: str = "id", findings: Sequence[Diagnostic] = ()
+) -> str:
+    """The report in one of :data:`FORMATS`; JSON also lists ``findings`` (the data's and the
+    plausibility review's, each with its location and, for the review, its details)."""
     if fmt == "json":
         import json
 
-        return json.dumps(to_json(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        data = to_json(report)
+        data["findings"] = [finding.to_dict() for finding in findings]
+        return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     if fmt == "csv":
         return to_csv(report)
     return to_table(report, fmt, lang)

@@ -329,6 +329,10 @@ def test_evaluate_shows_findings_and_strict_fails_on_warnings():
     assert "plausibility: 4 finding(s)" in done.stderr
     strict = subprocess.run([*command, *previous, "--strict"], capture_output=True, text=True)
     assert strict.returncode == 1
+    as_json = subprocess.run([*command, *previous, "--format", "json"], capture_output=True)
+    listed = json.loads(as_json.stdout)["findings"]
+    digit = next(f for f in listed if f["code"] == "KR901" and f["details"]["value"] == 1150)
+    assert (digit["line"], digit["details"]["period"], digit["details"]["input"]) == (19, "03", "B")
     clean = ROOT / "examples" / "2023" / "bapas-lahat-bulanan.toml"
     fine = subprocess.run(
         [sys.executable, "-m", "kinerja_rules", "evaluate", str(clean), "--strict"],
