@@ -421,21 +421,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return 1
 
 
-def _previous_data(engine: Engine, args: argparse.Namespace, data: UnitData) -> list[UnitData]:
-    """The ``--previous`` files, loaded and checked to be earlier years of the same unit type."""
-    if not args.previous:
-        return []
-    from .reports.bab3 import previous_reports
-
-    previous = [engine.load_data(path) for path in args.previous]
-    previous_reports(previous, engine.catalogues, engine.not_applicable, current=data)
-    return previous
-
-
 def _findings(engine: Engine, args: argparse.Namespace, data: UnitData, report) -> list:
-    """The report's data findings and the plausibility review's, printed on stderr and
-    returned (``evaluate --format json`` lists them too)."""
-    review = engine.review(data, _previous_data(engine, args, data), report)
+    """The report's data findings and the plausibility review's (against the ``--previous``
+    files), printed on stderr and returned (``evaluate --format json`` lists them too)."""
+    review = engine.review(data, [engine.load_data(path) for path in args.previous], report)
     found = [*report.findings, *review.diagnostics()]
     for finding in found:
         print(finding.format(), file=sys.stderr)

@@ -23,7 +23,7 @@ located, before anything is evaluated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import attrs
@@ -364,3 +364,34 @@ def _periods(
             continue
         found[period] = entry
     return None if failed else dict(sorted(found.items()))
+
+
+def check_previous(previous: Sequence[UnitData], current: UnitData | None = None) -> None:
+    """Earlier years' data of one unit: with ``current``, each an earlier year of its unit type,
+    and each year once; else a located KinerjaError (KR416). A comparison with another unit's
+    figures, or with a later year's, would look just as plausible as the right one."""
+    problems = []
+    seen: dict[int, str] = {}
+    for data in previous:
+        message = None
+        if current is not None and data.unit_type != current.unit_type:
+            message = (
+                f"--previous data is for unit type '{data.unit_type}', the report for "
+                f"'{current.unit_type}'"
+            )
+        elif current is not None and data.year >= current.year:
+            message = f"--previous data is for {data.year}, not a year before {current.year}"
+        elif data.year in seen:
+            message = f"a second --previous file for {data.year} (the first is {seen[data.year]})"
+        if message is not None:
+            problems.append(
+                Diagnostic(
+                    "KR416",
+                    message,
+                    Location(data.file, field="year" if "year" in message else "unit_type"),
+                    "give the same unit's data files of earlier years, one per year",
+                )
+            )
+        seen.setdefault(data.year, data.file)
+    if problems:
+        raise KinerjaError(problems)

@@ -27,6 +27,22 @@ settings.register_profile("thorough", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def shown_as_documented(actual: list[str], expected: list[str]) -> bool:
+    """A command's output lines against a page's: equal, or with "…" lines standing for any
+    lines between the ones shown (in order)."""
+    if "…" not in expected:
+        return actual == expected
+    position = 0
+    for line in (line for line in expected if line != "…"):
+        try:
+            position = actual.index(line, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
 EXAMPLES = ROOT / "examples"
 CATALOG = ROOT / "indicator_catalog"
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, shown_as_documented
 
 TEMPLATE = ROOT / "examples" / "plugin"
 PAGE = (ROOT / "docs" / "plugin.md").read_text(encoding="utf-8")
@@ -143,18 +143,6 @@ def commands() -> list[tuple[str, list[str]]]:
     return runs
 
 
-def _matches(actual: list[str], expected: list[str]) -> bool:
-    if "…" not in expected:
-        return actual == expected
-    position = 0
-    for line in (line for line in expected if line != "…"):
-        try:
-            position = actual.index(line, position) + 1
-        except ValueError:
-            return False
-    return True
-
-
 def test_the_pages_commands_print_what_it_shows(installed):
     source, env = installed
     runs = commands()
@@ -168,7 +156,7 @@ def test_the_pages_commands_print_what_it_shows(installed):
             command, shell=True, cwd=source, env=env, capture_output=True, text=True, timeout=120
         )
         actual = [line.rstrip() for line in (done.stdout + done.stderr).splitlines()]
-        assert _matches(actual, expected), f"$ {command}\n" + "\n".join(actual)
+        assert shown_as_documented(actual, expected), f"$ {command}\n" + "\n".join(actual)
         assert done.returncode == 0, f"$ {command}: exit {done.returncode}"
 
 

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT
+from .conftest import ROOT, shown_as_documented
 
 PAGE = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"^```(\S+)([^\n]*)\n(.*?)^```$", re.S | re.M)
@@ -41,18 +41,6 @@ def steps():
                 yield "run", command, expected
 
 
-def _matches(actual: list[str], expected: list[str]) -> bool:
-    if "…" not in expected:
-        return actual == expected
-    position = 0
-    for line in (line for line in expected if line != "…"):
-        try:
-            position = actual.index(line, position) + 1
-        except ValueError:
-            return False
-    return True
-
-
 def test_the_page_has_files_and_commands():
     kinds = [step[0] for step in steps()]
     assert kinds.count("file") >= 3 and kinds.count("run") >= 15
@@ -74,6 +62,6 @@ def test_the_tutorial_runs_as_written(tmp_path):
             what, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
         )
         actual = [line.rstrip() for line in (done.stdout + done.stderr).splitlines()]
-        assert _matches(actual, content), f"$ {what}\n" + "\n".join(actual)
+        assert shown_as_documented(actual, content), f"$ {what}\n" + "\n".join(actual)
         failing = any(" error KR" in line for line in content)
         assert done.returncode == (1 if failing else 0), f"$ {what}: exit {done.returncode}"

@@ -10,6 +10,7 @@ the peer rule only it can run. About 8 bytes per input value and period are kept
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,14 +19,26 @@ from ..periods import SLOTS, slot_of
 from ..plausibility.checks import review
 from ..plausibility.finding import Review
 from ..plausibility.history import History
+from ..plausibility_settings import settings_from
 from .table import INPUTS, SCALE
+
+
+class _Part(NamedTuple):
+    """One block's kept data sets, as columns."""
+
+    units: list
+    columns: dict  # (indicator id, input) -> float64 [G, SLOTS]
+    values: dict  # indicator id -> shown realisasi [G, SLOTS]
+    rows: np.ndarray  # [G, J]: the row of each entry, for locations
+    file: str
+    ids: list  # indicator ids, in the block's order (J)
 
 
 class HistoryCollector:
     """Columns of every data set evaluated, by catalogue key, for :meth:`review`."""
 
     def __init__(self) -> None:
-        self.parts: dict[tuple[str, int], list] = {}
+        self.parts: dict[tuple[str, int], list[_Part]] = {}
         self.seconds = 0.0
 
     def add(self, plan, block, result, keep: np.ndarray) -> None:
@@ -47,7 +60,8 @@ class HistoryCollector:
             values[indicator] = column[keep]
         units = [unit for unit, kept in zip(block.units, keep) if kept]
         rows = block.rows[keep]
-        self.parts.setdefault(plan.key, []).append((units, columns, values, rows, block.file, ids))
+        part = _Part(units, columns, values, rows, block.file, ids)
+        self.parts.setdefault(plan.key, []).append(part)
         self.seconds += time.perf_counter() - started
 
     def review(self, catalogues) -> tuple[list[Diagnostic], Review]:
@@ -74,37 +88,35 @@ class HistoryCollector:
 
 
 def _years_back(catalogue) -> int:
-    from ..plausibility_settings import settings_from
-
     base = catalogue.policy.plausibility
     return max(
         [base.years, 1] + [settings_from(i.plausibility, base).years for i in catalogue.indicators]
     )
 
 
-def _merge(parts):
-    units = [u for part in parts for u in part[0]]
-    keys = dict.fromkeys(k for part in parts for k in part[1])
-    ids = dict.fromkeys(i for part in parts for i in part[5])
+def _merge(parts: list[_Part]):
+    """The parts of one catalogue as one set of columns, and how to locate a data set's value."""
+    units = [unit for part in parts for unit in part.units]
+    keys = dict.fromkeys(key for part in parts for key in part.columns)
+    ids = dict.fromkeys(i for part in parts for i in part.ids)
 
-    def stacked(index, key):
-        return np.vstack(
-            [
-                part[index][key] if key in part[index] else np.full((len(part[0]), SLOTS), np.nan)
-                for part in parts
-            ]
-        )
+    def stacked(field: str, key) -> np.ndarray:
+        blocks = []
+        for part in parts:
+            column = getattr(part, field).get(key)
+            blocks.append(
+                column if column is not None else np.full((len(part.units), SLOTS), np.nan)
+            )
+        return np.vstack(blocks)
 
-    columns = {key: stacked(1, key) for key in keys}
-    values = {key: stacked(2, key) for key in ids}
-    owners = []  # (file, rows [G, J], indicator ids) per data set's part
-    for part in parts:
-        owners += [(part[4], part[3][g], part[5]) for g in range(len(part[0]))]
+    columns = {key: stacked("columns", key) for key in keys}
+    values = {key: stacked("values", key) for key in ids}
+    owners = [(part, g) for part in parts for g in range(len(part.units))]
 
     def locate(g: int, indicator: str, slot: int, name: str) -> Location:
-        file, rows, ids_ = owners[g]
-        row = int(rows[ids_.index(indicator)]) if indicator in ids_ else None
-        return Location(file, row, None, name or "realisasi")
+        part, row = owners[g]
+        line = int(part.rows[row][part.ids.index(indicator)]) if indicator in part.ids else None
+        return Location(part.file, line, None, name or "realisasi")
 
     return units, columns, values, locate
 

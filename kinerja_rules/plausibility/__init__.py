@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..data import UnitData
+from ..data import UnitData, check_previous
 from ..model import Catalogue
 from .finding import Finding, Review
 
@@ -33,8 +33,10 @@ def review_unit(
     """The plausibility review of one unit's data (with its earlier years' data files).
 
     ``report``, the evaluated figures of ``data``, lets declared ranges of the realisasi
-    (``range = { value = … }``) be checked too.
+    (``range = { value = … }``) be checked too. ``previous`` must be earlier years of the
+    same unit type (:func:`~kinerja_rules.data.check_previous`).
     """
+    check_previous(previous, data)
     if not _anything_to_check(catalogue, data, previous):
         return Review(())
     import numpy as np

@@ -254,8 +254,8 @@ class _Checker:
                 continue
             centre, _, _ = robust(past)
             widen = s.min_change * np.abs(centre)
-            low = np.nanmin(np.where(n[:, None] > 0, past, np.inf), axis=1) - widen
-            high = np.nanmax(np.where(n[:, None] > 0, past, -np.inf), axis=1) + widen
+            low = np.nanmin(past, axis=1) - widen  # NaN for a unit without that history
+            high = np.nanmax(past, axis=1) + widen
             values = current[:, slots]
             outside = (n >= s.min_history)[:, None] & (
                 (values < low[:, None]) | (values > high[:, None])
@@ -471,13 +471,10 @@ def largest_other(series: np.ndarray) -> np.ndarray:
 
 def row_median(series: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The median of each row ignoring NaN (NaN for an empty row), and each row's count."""
-    ordered = np.sort(series, axis=1)  # NaN sort last
     n = (~np.isnan(series)).sum(axis=1)
-    rows = np.arange(len(series))
-    low = np.maximum((n - 1) // 2, 0)
-    high = np.maximum(n // 2, 0)
-    high = np.minimum(high, series.shape[1] - 1) if series.shape[1] else high
     if series.shape[1] == 0:
         return np.full(len(series), np.nan), n
-    centre = (ordered[rows, low] + ordered[rows, high]) / 2
+    ordered = np.sort(series, axis=1)  # NaN sort last: the n values come first
+    rows = np.arange(len(series))
+    centre = (ordered[rows, np.maximum((n - 1) // 2, 0)] + ordered[rows, n // 2]) / 2
     return np.where(n > 0, centre, np.nan), n

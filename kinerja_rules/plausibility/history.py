@@ -49,7 +49,7 @@ def unit_history(
     """One unit's data and its earlier years' data files as a one-row :class:`History`."""
     where: dict[tuple[str, int, str], Location] = {}
     current = _columns(data, where)
-    earlier = {d.year: _columns(d, None) for d in previous if d.year < data.year}
+    earlier = {d.year: _columns(d, None) for d in previous}
 
     def locate(g: int, indicator: str, slot: int, name: str) -> Location:
         found = where.get((indicator, slot, name))

@@ -20,9 +20,8 @@ from decimal import Decimal
 import attrs
 
 from ..budget.report import BudgetReport
-from ..data import UnitData
+from ..data import UnitData, check_previous
 from ..decimals import round_shown
-from ..diagnostics import Diagnostic, KinerjaError, Location
 from ..evaluation import NotApplicableRule, evaluate
 from ..formatting import format_decimal, format_percent, format_quantity, format_rupiah
 from ..model import Catalogue, Indicator, Polarity
@@ -720,36 +719,9 @@ def previous_reports(
     not_applicable: NotApplicableRule,
     current: UnitData | None = None,
 ) -> tuple[Report, ...]:
-    """Each earlier year evaluated with its own year's catalogue.
-
-    With ``current``, each must be an earlier year of the same unit type, each year once
-    (KR416 otherwise): a comparison with another unit's figures would look just as plausible.
-    """
-    problems = []
-    seen: dict[int, str] = {}
-    for data in previous:
-        message = None
-        if current is not None and data.unit_type != current.unit_type:
-            message = (
-                f"--previous data is for unit type '{data.unit_type}', the report for "
-                f"'{current.unit_type}'"
-            )
-        elif current is not None and data.year >= current.year:
-            message = f"--previous data is for {data.year}, not a year before {current.year}"
-        elif data.year in seen:
-            message = f"a second --previous file for {data.year} (the first is {seen[data.year]})"
-        if message is not None:
-            problems.append(
-                Diagnostic(
-                    "KR416",
-                    message,
-                    Location(data.file, field="year" if "year" in message else "unit_type"),
-                    "give the same unit's data files of earlier years, one per year",
-                )
-            )
-        seen.setdefault(data.year, data.file)
-    if problems:
-        raise KinerjaError(problems)
+    """Each earlier year evaluated with its own year's catalogue (checked by
+    :func:`~kinerja_rules.data.check_previous`)."""
+    check_previous(previous, current)
     reports = []
     for data in previous:
         catalogue: Catalogue | None = catalogues.get(data.unit_type, data.year)
