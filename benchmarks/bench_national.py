@@ -44,7 +44,13 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from kinerja_rules import Engine  # noqa: E402
-from kinerja_rules.batch.run import _plans, _prepare, evaluate_chunk, parse_periods  # noqa: E402
+from kinerja_rules.batch.run import (  # noqa: E402
+    CHUNK_ROWS,
+    _plans,
+    _prepare,
+    evaluate_chunk,
+    parse_periods,
+)
 from kinerja_rules.batch.verify import differences, reference  # noqa: E402
 from kinerja_rules.data import DataEntry, UnitData  # noqa: E402
 from kinerja_rules.diagnostics import Location  # noqa: E402
@@ -131,6 +137,23 @@ def unit_data(engine, table, unit: str) -> UnitData:
     return UnitData(unit, unit_type, 2023, out, "bench")
 
 
+def whole_units(table, rows: int = CHUNK_ROWS):
+    """(start, end) of consecutive parts of about ``rows`` rows, each ending where a unit's rows
+    end (as ``kinerja-rules batch`` cuts its chunks: whole data sets)."""
+    unit = pa.compute.cast(table["unit"], pa.string()).combine_chunks()
+    n = len(unit)
+    ends = np.flatnonzero(
+        pa.compute.not_equal(unit.slice(1), unit.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    )
+    ends = np.append(ends + 1, n)
+    out, start = [], 0
+    while start < n:
+        end = int(ends[min(np.searchsorted(ends, start + rows), len(ends) - 1)])
+        out.append((start, end))
+        start = end
+    return out
+
+
 #: Runs a command and prints its peak RSS (RUSAGE_CHILDREN of a small parent: the command only).
 _MEASURE = (
     "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
@@ -207,12 +230,11 @@ def main() -> None:
     # the evaluation alone, in this process (from the table in memory)
     plans = _plans(engine, parse_periods("monthly"))
     prepared = _prepare(table, "national")
+    parts = [prepared.slice(start, end - start) for start, end in whole_units(prepared)]
     started = time.perf_counter()
     evaluated = redone = 0
-    step = 1 << 20
-    for start in range(0, prepared.num_rows, step):
-        part = prepared.slice(start, step)  # whole units: 1 048 576 is not a unit boundary,
-        result = evaluate_chunk(plans, part, "national", engine=engine)  # but close enough
+    for part in parts:
+        result = evaluate_chunk(plans, part, "national", engine=engine)
         evaluated += result.evaluated
         redone += result.redone
     evaluation = time.perf_counter() - started

@@ -242,112 +242,134 @@ def _boolean(arith, tree, env, active):
 def _consolidate(plan, block, j, texts):
     """The entry to date of indicator ``j`` for every data set and period: (state, N/A code,
     reason, input sums, reported realisasi, redo) — :func:`kinerja_rules.consolidation.to_date`
-    on columns."""
+    on columns.
+
+    Every period is decided at once: what "to date" needs of the periods up to one (whether one
+    is missing, which are, the last reported or measured one, the sums) is a running count, mask,
+    index or sum along the periods of a kind, read at each period's position. Each data set and
+    period takes exactly one of the branches below, so their order does not matter.
+    """
     G = len(block.units)
     NP = len(plan.periods)
     ind = plan.indicators[j]
-    st = np.zeros((G, NP), dtype=np.int8)
-    code = np.zeros((G, NP), dtype=np.int8)
-    why = np.full((G, NP), -1, dtype=np.int32)
-    real = np.zeros((G, NP), dtype=np.int64)
-    redo = np.zeros((G, NP), dtype=bool)
-    inputs = {spec.name: np.zeros((G, NP), dtype=np.int64) for spec in ind.inputs}
+    shape = (G, NP)
+    st = np.zeros(shape, dtype=np.int8)
+    code = np.zeros(shape, dtype=np.int8)
+    why = np.full(shape, -1, dtype=np.int32)
+    real = np.zeros(shape, dtype=np.int64)
+    redo = np.zeros(shape, dtype=bool)
+    inputs = {spec.name: np.zeros(shape, dtype=np.int64) for spec in ind.inputs}
     entry = block.entry[:, j]
     state = block.state[:, j, :]
+    reasons = block.reason[:, j, :]
+    reals = block.real[:, j, :]
     kind = block.kind[:, j]
-    annual = state[:, 0] != ABSENT
-    rows_g = np.arange(G)
+    last = np.array([12 if period is None else period.last for period in plan.periods])
     code[~entry] = NA_MISSING
     why[~entry] = texts("tidak ada data realisasi")
 
-    def take(mask, slot, p):
-        """Rows ``mask`` take the entry of ``slot`` (per row or one) for period ``p``."""
-        slot = np.broadcast_to(slot, (G,))
-        s = state[rows_g, slot]
+    def take(mask, slot):
+        """Rows ``mask`` take the entry of ``slot``: one slot for all, or one per data set and
+        period."""
+        if not mask.any():
+            return
+
+        def at(values):
+            if isinstance(slot, int):
+                return values[:, slot : slot + 1]  # broadcasts over the periods
+            return np.take_along_axis(values, slot, axis=1)
+
+        s = at(state)
         m_in = mask & (s == INPUTS)
         m_re = mask & (s == REALISASI)
         m_nm = mask & (s == NOT_MEASURED)
-        st[m_in, p] = INPUTS
+        st[m_in] = INPUTS
         for spec in ind.inputs:
-            inputs[spec.name][m_in, p] = block.values[(j, spec.name)][rows_g, slot][m_in]
-        st[m_re, p] = REALISASI
-        real[m_re, p] = block.real[rows_g, j, slot][m_re]
-        code[m_nm, p] = NA_NOT_MEASURED
-        why[m_nm, p] = block.reason[rows_g, j, slot][m_nm]
+            taken = np.broadcast_to(at(block.values[(j, spec.name)]), shape)
+            inputs[spec.name][m_in] = taken[m_in]
+        st[m_re] = REALISASI
+        real[m_re] = np.broadcast_to(at(reals), shape)[m_re]
+        code[m_nm] = NA_NOT_MEASURED
+        why[m_nm] = np.broadcast_to(at(reasons), shape)[m_nm]
 
-    def unreported(mask, p, words):
-        code[mask, p] = NA_NOT_MEASURED
-        why[mask, p] = texts(words) if isinstance(words, str) else words[mask]
+    def unreported(mask, words):
+        code[mask] = NA_NOT_MEASURED
+        why[mask] = texts(words) if isinstance(words, str) else words[mask]
 
-    for p, period in enumerate(plan.periods):
-        last = 12 if period is None else period.last
-        use_annual = entry & annual & (last == 12)
-        take(use_annual, 0, p)
-        unreported(entry & ~use_annual & (kind == 0), p, "belum dilaporkan: data hanya tahunan")
-        for kcode, kind_name in enumerate(KINDS, start=1):
-            rows = entry & ~use_annual & (kind == kcode)
-            if not rows.any():
-                continue
-            slots = np.array(KIND_SLOTS[kind_name])
-            c = last // LENGTHS[kind_name]
-            if c == 0:
-                first = periods_of(kind_name)[0]
-                unreported(
-                    rows,
-                    p,
-                    f"belum dilaporkan: data per {_KIND_WORDS[kind_name]}, {first.label()} pertama",
-                )
-                continue
-            prefix = state[:, slots[:c]]
-            reported = prefix != ABSENT
-            if ind.missing_periods == "skip_if_any":
-                gaps = rows & (~reported).any(axis=1)
-                if gaps.any():
-                    bits = ((~reported) * (1 << np.arange(c))).sum(axis=1)
-                    words = np.full(G, -1, dtype=np.int32)
-                    labels = periods_of(kind_name)
-                    for b in np.unique(bits[gaps]):
-                        names = ", ".join(labels[i].label() for i in range(c) if b >> i & 1)
-                        words[gaps & (bits == b)] = texts(f"belum dilaporkan: {names}")
-                    unreported(gaps, p, words)
-                rows = rows & ~gaps
-            none = rows & ~reported.any(axis=1)
-            unreported(none, p, "belum dilaporkan")
-            rows = rows & ~none
-            measured = (prefix == INPUTS) | (prefix == REALISASI)
-            nothing = rows & ~measured.any(axis=1)
-            if nothing.any():  # every reported period not measured: the last one's reason
-                last_reported = c - 1 - np.argmax(reported[:, ::-1], axis=1)
-                slot = slots[last_reported]
-                code[nothing, p] = NA_NOT_MEASURED
-                why[nothing, p] = block.reason[rows_g, j, slot][nothing]
-            rows = rows & ~nothing
-            if ind.consolidation == "last":
-                last_measured = c - 1 - np.argmax(measured[:, ::-1], axis=1)
-                take(rows, slots[last_measured], p)
-            elif ind.consolidation == "sum":
-                is_real = prefix == REALISASI
-                is_in = prefix == INPUTS
-                mixed = rows & is_real.any(axis=1) & is_in.any(axis=1)
-                unreported(
-                    mixed,
-                    p,
-                    "periode memakai realisasi dan data input bercampur: tidak dapat dijumlahkan",
-                )
-                all_real = rows & ~is_in.any(axis=1)
-                all_in = rows & ~is_real.any(axis=1)
-                big = 7 * 10**17
-                values = block.real[:, j, slots[:c]]
-                redo[all_real & (values > big).any(axis=1), p] = True
-                st[all_real, p] = REALISASI
-                real[all_real, p] = np.where(is_real, values, 0).sum(axis=1)[all_real]
-                st[all_in, p] = INPUTS
-                for spec in ind.inputs:
-                    values = block.values[(j, spec.name)][:, slots[:c]]
-                    redo[all_in & (values > big).any(axis=1), p] = True
-                    inputs[spec.name][all_in, p] = np.where(is_in, values, 0).sum(axis=1)[all_in]
-            else:  # mean, max: the periods' own realisasi — per row
-                redo[rows, p] = True
+    live = np.broadcast_to(entry[:, None], shape)
+    use_annual = live & (state[:, 0] != ABSENT)[:, None] & (last == 12)[None, :]
+    take(use_annual, 0)
+    live = live & ~use_annual
+    unreported(live & (kind == 0)[:, None], "belum dilaporkan: data hanya tahunan")
+    for kcode, kind_name in enumerate(KINDS, start=1):
+        of_kind = kind == kcode
+        if not of_kind.any():
+            continue
+        rows = live & of_kind[:, None]
+        slots = np.array(KIND_SLOTS[kind_name])
+        count = last // LENGTHS[kind_name]  # periods of this kind up to each period
+        if (count == 0).any():
+            first = periods_of(kind_name)[0]
+            unreported(
+                rows & (count == 0)[None, :],
+                f"belum dilaporkan: data per {_KIND_WORDS[kind_name]}, {first.label()} pertama",
+            )
+            rows = rows & (count > 0)[None, :]
+        at = np.maximum(count - 1, 0)  # the position of each period's last one of this kind
+        kind_state = state[:, slots]
+        reported = kind_state != ABSENT
+        n_reported = np.cumsum(reported, axis=1)[:, at]
+        if ind.missing_periods == "skip_if_any":
+            gaps = rows & (n_reported < count[None, :])
+            if gaps.any():
+                bits = np.cumsum(~reported * (1 << np.arange(len(slots))), axis=1)[:, at]
+                words = np.full(shape, -1, dtype=np.int32)
+                labels = periods_of(kind_name)
+                for b in np.unique(bits[gaps]):
+                    names = ", ".join(labels[i].label() for i in range(len(slots)) if b >> i & 1)
+                    words[gaps & (bits == b)] = texts(f"belum dilaporkan: {names}")
+                unreported(gaps, words)
+            rows = rows & ~gaps
+        none = rows & (n_reported == 0)
+        unreported(none, "belum dilaporkan")
+        rows = rows & ~none
+        measured = (kind_state == INPUTS) | (kind_state == REALISASI)
+        position = np.arange(len(slots))
+        n_measured = np.cumsum(measured, axis=1)[:, at]
+        nothing = rows & (n_measured == 0)
+        if nothing.any():  # every reported period not measured: the last one's reason
+            last_reported = np.maximum.accumulate(np.where(reported, position, 0), axis=1)
+            slot = slots[last_reported[:, at]]
+            code[nothing] = NA_NOT_MEASURED
+            why[nothing] = np.take_along_axis(reasons, slot, axis=1)[nothing]
+        rows = rows & ~nothing
+        if ind.consolidation == "last":
+            last_measured = np.maximum.accumulate(np.where(measured, position, 0), axis=1)
+            take(rows, slots[last_measured[:, at]])
+        elif ind.consolidation == "sum":
+            is_real = kind_state == REALISASI
+            is_in = kind_state == INPUTS
+            any_real = np.cumsum(is_real, axis=1)[:, at] > 0
+            any_in = np.cumsum(is_in, axis=1)[:, at] > 0
+            unreported(
+                rows & any_real & any_in,
+                "periode memakai realisasi dan data input bercampur: tidak dapat dijumlahkan",
+            )
+            all_real = rows & ~any_in
+            all_in = rows & ~any_real
+            big = 7 * 10**17  # 12 values below it add up inside int64: larger ones go per row
+            values = reals[:, slots]
+            redo |= all_real & (np.cumsum(values > big, axis=1)[:, at] > 0)
+            st[all_real] = REALISASI
+            real[all_real] = np.cumsum(np.where(is_real, values, 0), axis=1)[:, at][all_real]
+            st[all_in] = INPUTS
+            for spec in ind.inputs:
+                values = block.values[(j, spec.name)][:, slots]
+                redo |= all_in & (np.cumsum(values > big, axis=1)[:, at] > 0)
+                sums = np.cumsum(np.where(is_in, values, 0), axis=1)[:, at]
+                inputs[spec.name][all_in] = sums[all_in]
+        else:  # mean, max: the periods' own realisasi — per row
+            redo |= rows
     return st, code, why, inputs, real, redo
 
 

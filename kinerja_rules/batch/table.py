@@ -130,33 +130,40 @@ def _strings(column) -> tuple[np.ndarray, list[str]]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    nulls = None
     if isinstance(column, pa.ChunkedArray):
         if pa.types.is_dictionary(column.type) and column.num_chunks:
             column = column.unify_dictionaries()
-            dictionary = column.chunk(0).dictionary
+            words = column.chunk(0).dictionary.to_pylist()
             codes = np.concatenate(
-                [c.indices.to_numpy(zero_copy_only=False) for c in column.chunks]
-            ).astype(np.int64)
-            nulls = column.null_count > 0
-            encoded = None
+                [c.indices.to_numpy(zero_copy_only=False) for c in column.chunks],
+                dtype=np.int64,
+            )
+            if column.null_count > 0:
+                nulls = np.concatenate(
+                    [c.is_null().to_numpy(zero_copy_only=False) for c in column.chunks]
+                )
         else:
             column = _array(column)
     if not isinstance(column, pa.ChunkedArray):
-        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-            column = pc.cast(column, pa.string())
-        encoded = pc.dictionary_encode(pc.fill_null(column, ""))
-        dictionary = encoded.dictionary
+        if pa.types.is_integer(column.type):  # years as numbers: encoded first, worded after
+            encoded = pc.dictionary_encode(column, null_encoding="encode")
+        else:
+            if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+                column = pc.cast(column, pa.string())
+            encoded = pc.dictionary_encode(pc.fill_null(column, ""))
+        words = encoded.dictionary.to_pylist()
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-        nulls = False
-    words = [str(w).strip() for w in dictionary.to_pylist()]
-    if nulls:  # a dictionary column with nulls: give them the code of ""
-        mask = np.concatenate([c.is_null().to_numpy(zero_copy_only=False) for c in column.chunks])
+    if nulls is not None:  # a dictionary column with nulls: give them the code of ""
         words.append("")
-        codes = np.where(mask, len(words) - 1, codes)
-    unique: dict[str, int] = {}  # the same text stripped differently ("A", " A") is one code
-    remap = np.empty(len(words), dtype=np.int64)
-    for index, word in enumerate(words):
-        remap[index] = unique.setdefault(word, len(unique))
+        codes = np.where(nulls, len(words) - 1, codes)
+    words = ["" if w is None else str(w).strip() for w in words]
+    unique = dict.fromkeys(words)
+    if len(unique) == len(words):  # every text its own code: nothing to merge
+        return codes, words
+    # the same text stripped differently ("A", " A") is one code
+    index = {word: code for code, word in enumerate(unique)}
+    remap = np.array([index[word] for word in words], dtype=np.int64)
     codes = remap[codes] if len(codes) else codes
     return codes, list(unique)
 
@@ -427,18 +434,29 @@ def _pivot_catalogue(
         period = period_of_key(word) if word else None
         slot_of_word[k] = 0 if word == "" else (slot_of(period) if period is not None else -1)
     slot = slot_of_word[per_c[idx]]
-    # fields: 0..k-1 inputs, 100 realisasi, 101 not_measured, 102 realisasi_anggaran, 200 texts
-    field_table = np.full((J + 1, max(len(inps), 1)), -1, dtype=np.int64)
+    # fields: 0..k-1 inputs, 100 realisasi, 101 not_measured, 102 realisasi_anggaran, 200 texts;
+    # and each field's compact id (its indicator's inputs, then 4 specials per indicator) and
+    # whether it counts — all read through one (indicator, input word) table
+    width = max(len(inps), 1)
+    field_table = np.full((J + 1, width), -1, dtype=np.int64)
+    fid_table = np.full((J + 1, width), -1, dtype=np.int64)
+    count_table = np.zeros((J + 1, width), dtype=bool)
+    offsets = np.cumsum([0] + [len(ind.inputs) + 4 for ind in plan.indicators])
     for jj, ind in enumerate(plan.indicators):
         names = [spec.name for spec in ind.inputs]
         for k, name in enumerate(inps):
             if name in names:
-                field_table[jj, k] = names.index(name)
+                field_table[jj, k] = position = names.index(name)
+                fid_table[jj, k] = offsets[jj] + position
+                count_table[jj, k] = ind.inputs[position].kind == "count"
             elif name in _SPECIAL:
                 field_table[jj, k] = 100 + _SPECIAL.index(name)
+                fid_table[jj, k] = offsets[jj] + len(names) + _SPECIAL.index(name)
             elif name in _SIDE:
                 field_table[jj, k] = 200
-    field = field_table[j, inp_c[idx]]  # j = -1 reads the last row: -1
+                fid_table[jj, k] = offsets[jj] + len(names) + 3
+    pair = j * width + inp_c[idx]  # j = -1 reads the last row of the tables: -1, False
+    field = field_table.reshape(-1)[pair]
     code = vcode[idx]
     for i in np.flatnonzero(j < 0):
         word = inds[ind_c[idx[i]]]
@@ -481,15 +499,13 @@ def _pivot_catalogue(
     # empty values are values not given (but an empty not_measured is a reason missing)
     ok = (j >= 0) & (slot >= 0) & (field >= 0) & ((code != EMPTY) | (field == 101))
     if not ok.all():
-        idx, g, j, slot, field, code = idx[ok], g_of[ok], j[ok], slot[ok], field[ok], code[ok]
+        idx, g, j, slot, field, code, pair = (
+            a[ok] for a in (idx, g_of, j, slot, field, code, pair)
+        )
     else:
         g = g_of
     val = scaled[idx]
-    # compact field ids: inputs, then 4 specials per indicator
-    offsets = np.cumsum([0] + [len(ind.inputs) + 4 for ind in plan.indicators])
-    special = np.where(field >= 200, 3, field - 100)
-    k_arr = np.array([len(i.inputs) for i in plan.indicators])
-    fid = offsets[j] + np.where(field < 100, field, k_arr[j] + special)
+    fid = fid_table.reshape(-1)[pair]
     FT = int(offsets[-1])
     cell = (g * FT + fid) * SLOTS + slot
     # duplicates: the first row of a (data set, indicator, field, slot) wins; a scatter that
@@ -518,19 +534,18 @@ def _pivot_catalogue(
                 "keep one row per input and period",
             )
     # values: check each against its field's domain (a Python loop over the bad rows only)
-    count_field = np.zeros((J, 201), dtype=bool)
-    for jj, ind in enumerate(plan.indicators):
-        for k, spec in enumerate(ind.inputs):
-            count_field[jj, k] = spec.kind == "count"
-    frac = (val % SCALE) != 0
-    suspect = ~repeat & (
-        ((code != OK) & (field != 101) & (field < 200))
-        | ((field == 101) & (code == EMPTY))
-        | ((field < 100) & (code == OK) & frac & count_field[j, np.minimum(field, 200)])
-        | ((field == 102) & (code == OK) & frac)
-    )
+    # only a value the fast path did not take, or one with a fraction, can be wrong
+    candidates = np.flatnonzero(((code != OK) | (val % SCALE != 0)) & ~repeat)
+    c_field, c_code = field[candidates], code[candidates]
+    c_whole = val[candidates] % SCALE == 0
+    suspect = candidates[
+        ((c_code != OK) & (c_field != 101) & (c_field < 200))
+        | ((c_field == 101) & (c_code == EMPTY))
+        | ((c_code == OK) & ~c_whole & count_table.reshape(-1)[pair[candidates]])
+        | ((c_field == 102) & (c_code == OK) & ~c_whole)
+    ]
     bad = repeat.copy()
-    for i in np.flatnonzero(suspect):
+    for i in suspect:
         problem = _problem(plan.indicators[j[i]], field[i], code[i], vtext[idx[i]])
         if problem is not None:
             findings.add(problem[0], problem[1], rows[idx[i]], "value", problem[2])
