@@ -1,6 +1,6 @@
 """Benchmark: the national workload through ``kinerja-rules batch``, end to end.
 
-    python benchmarks/bench_national.py [--units 24000] [--months 12] [--jobs 1] [--sample 2000]
+    python benchmarks/bench_national.py [--units 24000] [--months 12] [--jobs N] [--sample 2000]
 
 Generates a long Parquet table of ``units`` units (half LPKA, half Bapas, the bundled 2023
 catalogues) with monthly counts for ``months`` months as units report them: each unit has a
@@ -10,7 +10,8 @@ and services; then
 
 * runs ``kinerja-rules batch DATA.parquet --period monthly -o RESULT.parquet`` in a subprocess
   (end-to-end wall time; peak RSS of the child from ``RUSAGE_CHILDREN``);
-* times the evaluation alone in this process (the table already in memory, pivot included);
+* times the evaluation alone (the table already in memory, pivot included), as batch runs it:
+  on ``--jobs`` processes (default: as batch, one per core), and in this one process;
 * times a hand-written function (bench_evaluate.by_hand) on a sample of data sets, for the ratio;
 * checks the batch result against the per-row engine on a random sample of data sets
   (unit × period), every field of every row.
@@ -46,14 +47,16 @@ import pyarrow.parquet as pq  # noqa: E402
 from kinerja_rules import Engine  # noqa: E402
 from kinerja_rules.batch.run import (  # noqa: E402
     CHUNK_ROWS,
+    EngineRecipe,
     _plans,
     _prepare,
-    evaluate_chunk,
+    evaluate_chunks,
     parse_periods,
 )
 from kinerja_rules.batch.verify import differences, reference  # noqa: E402
 from kinerja_rules.data import DataEntry, UnitData  # noqa: E402
 from kinerja_rules.diagnostics import Location  # noqa: E402
+from kinerja_rules.parallel import configured_jobs, usable_cores  # noqa: E402
 from kinerja_rules.periods import month  # noqa: E402
 
 
@@ -166,7 +169,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=24000)
     parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=configured_jobs() or usable_cores())
     parser.add_argument("--sample", type=int, default=2000, help="data sets checked per row")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated files here")
     parser.add_argument("--generate", metavar="FILE", help=argparse.SUPPRESS)
@@ -230,14 +233,21 @@ def main() -> None:
     # the evaluation alone, in this process (from the table in memory)
     plans = _plans(engine, parse_periods("monthly"))
     prepared = _prepare(table, "national")
-    parts = [prepared.slice(start, end - start) for start, end in whole_units(prepared)]
-    started = time.perf_counter()
-    evaluated = redone = 0
-    for part in parts:
-        result = evaluate_chunk(plans, part, "national", engine=engine)
-        evaluated += result.evaluated
-        redone += result.redone
-    evaluation = time.perf_counter() - started
+    parts = [("national", prepared.slice(a, b - a), None) for a, b in whole_units(prepared)]
+    recipe = EngineRecipe((), entry_points=False)
+
+    def evaluation_time(jobs: int) -> tuple[float, int, int]:
+        """Wall seconds of evaluating every part (workers started, as batch starts them),
+        evaluations, data sets redone per row."""
+        started = time.perf_counter()
+        evaluated = redone = 0
+        for result in evaluate_chunks(plans, parts, engine, jobs, recipe):
+            evaluated += result.evaluated
+            redone += result.redone
+        return time.perf_counter() - started, evaluated, redone
+
+    evaluation, evaluated, redone = evaluation_time(args.jobs)
+    one_process = evaluation_time(1)[0] if args.jobs > 1 else evaluation
 
     # exactness on a random sample of data sets (unit x period)
     rng = random.Random(7)
@@ -273,6 +283,7 @@ def main() -> None:
         "evaluation_s": round(evaluation, 2),
         "evaluations_per_s": round(evaluated / evaluation),
         "evaluation_s_for_8_6M": round(8.64e6 / (evaluated / evaluation), 2),
+        "evaluation_one_process_s": round(one_process, 2),
         "end_to_end_s": round(wall, 2),
         "plausibility_review_s": review_s,
         "plausibility_to_evaluation": round(review_s / evaluation, 3) if review_s else None,

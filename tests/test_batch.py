@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import textwrap
 from decimal import Decimal
@@ -643,7 +644,7 @@ def test_jobs_two_gives_the_rows_of_jobs_one(tmp_path, made_up):
     (catalog / "ujib.toml").write_text(CATALOGUE_B, encoding="utf-8")
     engine = Engine.create([catalog], entry_points=False)
     one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
-    run_batch(engine, [source], one, period="quarterly", chunk_rows=300)
+    run_batch(engine, [source], one, period="quarterly", jobs=1, chunk_rows=300)
     recipe = EngineRecipe((str(catalog),), entry_points=False)
     run_batch(
         engine, [source], two, period="quarterly", jobs=2, chunk_rows=300, engine_recipe=recipe
@@ -651,6 +652,33 @@ def test_jobs_two_gives_the_rows_of_jobs_one(tmp_path, made_up):
     assert pq.read_table(one).to_pylist() == pq.read_table(two).to_pylist()
     expected = reference(engine, unit_data(units), "quarterly")
     assert differences(pq.read_table(one), expected) == []
+
+
+def test_jobs_default_to_the_setting_else_the_cores(monkeypatch):
+    from kinerja_rules.parallel import configured_jobs, usable_cores
+
+    monkeypatch.delenv("KINERJA_RULES_JOBS", raising=False)
+    assert configured_jobs(None) is None  # the command decides: one per core
+    assert usable_cores() == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("KINERJA_RULES_JOBS", "3")
+    assert configured_jobs(None) == 3
+    assert configured_jobs(1) == 1  # --jobs wins over the setting
+
+
+def test_one_chunk_is_evaluated_without_starting_workers(tmp_path, made_up, monkeypatch):
+    """Workers cost a start-up each: a table of one chunk is evaluated here, whatever --jobs."""
+    import concurrent.futures
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a process pool was started for one chunk")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    units = [("u1", "ujib", {"rasio": {"": {"A": 1, "B": 8}}})]
+    source = tmp_path / "data.parquet"
+    pq.write_table(long_table(units), source)
+    out = tmp_path / "out.parquet"
+    run_batch(made_up, [source], out, jobs=2)
+    assert differences(pq.read_table(out), reference(made_up, unit_data(units))) == []
 
 
 # --- plugins' batch forms and the extra -------------------------------------------------------

@@ -4,9 +4,11 @@ one result table out, streamed in chunks of whole data sets, on N processes."""
 from __future__ import annotations
 
 import argparse
+import collections
 import concurrent.futures
 import csv
 import io
+import itertools
 import json
 import multiprocessing
 import os
@@ -20,6 +22,7 @@ import attrs
 import numpy as np
 
 from ..diagnostics import Diagnostic, KinerjaError, Location, Severity
+from ..parallel import configured_jobs, usable_cores
 from ..periods import YEAR, Period, month, parse_period, period_of_key, quarter, semester
 from .columnar import evaluate_block
 from .plan import build_plans
@@ -610,8 +613,52 @@ def _init_worker(plans, recipe) -> None:
     _WORKER["engine"] = recipe.create() if recipe is not None else None
 
 
-def _work(table, file, columns):
+def _work(message, file, columns):
+    import pyarrow as pa
+
+    table = pa.ipc.open_stream(message).read_all()
     return evaluate_chunk(_WORKER["plans"], table, file, columns, _WORKER["engine"])
+
+
+def _message(table) -> bytes:
+    """A chunk as an Arrow IPC stream: only its own rows (a pickled slice of a larger table
+    would carry every buffer of that table to the worker)."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
+def evaluate_chunks(
+    plans, chunks: Iterable, engine=None, jobs: int = 1, engine_recipe: EngineRecipe | None = None
+) -> Iterator[ChunkResult]:
+    """The :class:`ChunkResult` of each ``(file, table, columns)`` chunk, in order: evaluated in
+    this process, or with ``jobs`` > 1 and more than one chunk in that many (spawned: no engine
+    is forked or pickled; at most ``jobs`` + 1 chunks in flight, so memory stays bounded).
+    Data sets the columnar path leaves undecided are redone per row where the engine is:
+    ``engine`` here, the one ``engine_recipe`` makes in the workers (without a recipe, the
+    caller redoes them)."""
+    chunks = iter(chunks)
+    first = next(chunks, None)
+    second = next(chunks, None) if jobs > 1 else None
+    if second is None:  # one chunk (or one process): starting workers would only cost
+        for file, table, columns in itertools.chain([first] if first else [], chunks):
+            yield evaluate_chunk(plans, table, file, columns, engine)
+        return
+    chunks = itertools.chain([first, second], chunks)
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(plans, engine_recipe)
+    ) as pool:
+        waiting: collections.deque = collections.deque()
+        for file, table, columns in chunks:
+            waiting.append(pool.submit(_work, _message(table), file, columns))
+            while len(waiting) > jobs:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
 @attrs.define
@@ -634,7 +681,7 @@ def run_batch(
     output,
     *,
     period=None,
-    jobs: int = 1,
+    jobs: int | None = None,
     findings=None,
     progress=None,
     chunk_rows: int = CHUNK_ROWS,
@@ -645,7 +692,8 @@ def run_batch(
 
     ``findings``: a path (CSV, or JSON lines for .jsonl) the located findings are written to,
     or a list they are appended to. ``progress``: a :class:`Progress` (None: one on stderr when
-    it is a terminal). ``jobs`` > 1 evaluates chunks in that many processes; data sets the
+    it is a terminal). ``jobs`` > 1 evaluates chunks in that many processes (None:
+    ``KINERJA_RULES_JOBS``, else one per core — for more than one chunk); data sets the
     columnar path cannot decide are evaluated per row there when ``engine_recipe`` says how to
     make the engine, else in this process. Nothing is written unless the run completes.
     ``plausibility``: review every value against its history and peers
@@ -655,6 +703,7 @@ def run_batch(
 
     require()
     started = time.perf_counter()
+    jobs = configured_jobs(jobs) or usable_cores()
     requested = parse_periods(period)
     plans = _plans(engine, requested)
     found: list[Diagnostic] = []
@@ -697,21 +746,8 @@ def run_batch(
                 out.write(table)
                 summary.rows += table.num_rows
 
-        if jobs <= 1:
-            for file, table, columns in chunks:
-                finish(evaluate_chunk(plans, table, file, columns, engine))
-        else:
-            context = multiprocessing.get_context("spawn")
-            with concurrent.futures.ProcessPoolExecutor(
-                jobs, mp_context=context, initializer=_init_worker, initargs=(plans, engine_recipe)
-            ) as pool:
-                waiting: list = []
-                for file, table, columns in chunks:
-                    waiting.append(pool.submit(_work, table, file, columns))
-                    while len(waiting) > jobs:
-                        finish(waiting.pop(0).result())
-                for future in waiting:
-                    finish(future.result())
+        for result in evaluate_chunks(plans, chunks, engine, jobs, engine_recipe):
+            finish(result)
         if collector is not None:
             flagged, review = collector.review(engine.catalogues)
             found.extend(flagged)
@@ -771,7 +807,7 @@ def main(args: argparse.Namespace, engine) -> int:
             args.inputs,
             args.output,
             period=args.period,
-            jobs=args.jobs or 1,
+            jobs=args.jobs,
             findings=found,
             engine_recipe=recipe,
             plausibility=not getattr(args, "no_plausibility", False),
