@@ -159,10 +159,8 @@ def fill_down(table, carry: dict | None = None):
 
     for name in ("unit", "unit_type", "year"):
         column = table.column(name)
-        text = pc.cast(column, pa.string()) if not pa.types.is_string(column.type) else column
-        text = pc.utf8_trim_whitespace(text)
-        blank = pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
-        if pc.any(blank).as_py():
+        if _may_be_blank(column) and pc.any(blank := _blank(column)).as_py():
+            text = pc.utf8_trim_whitespace(_text(column))
             text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
             if carry is not None and carry.get(name) is not None:
                 text = pa.chunked_array([pa.array([carry[name]], pa.string()), *text.chunks])
@@ -174,6 +172,37 @@ def fill_down(table, carry: dict | None = None):
             last = table.column(name)[-1].as_py()
             carry[name] = str(last).strip() if last is not None else carry.get(name)
     return table
+
+
+def _text(column):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.cast(column, pa.string()) if not pa.types.is_string(column.type) else column
+
+
+def _blank(column):
+    """Per row: empty, only spaces, or null."""
+    import pyarrow.compute as pc
+
+    text = pc.utf8_trim_whitespace(_text(column))
+    return pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
+
+
+def _may_be_blank(column) -> bool:
+    """Whether any row of ``column`` may be blank, told cheaply where the type allows: a number
+    only when null, a dictionary column only when null or a word of its dictionary is blank."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if column.null_count:
+        return True
+    if pa.types.is_integer(column.type):
+        return False
+    if pa.types.is_dictionary(column.type):
+        chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+        return any(pc.any(_blank(chunk.dictionary)).as_py() for chunk in chunks if len(chunk))
+    return True
 
 
 def evaluate_table(engine, table, period=None, *, findings: list | None = None, name="<table>"):
