@@ -51,7 +51,7 @@ from .results import (
     SasaranResult,
     Status,
 )
-from .rollup import Part, weighted_mean
+from .rollup import Part, is_unit_weight, plain_mean, weighted_mean
 
 _new_tuple = tuple.__new__
 
@@ -106,7 +106,7 @@ def evaluate(
         )
     else:  # the sasaran figures are needed only when the sasaran are looked at
         by_sasaran = None
-        overall = weighted_mean(parts())
+        overall = _overall_of_indicators(outcomes, plan.unit_weights, zero, parts)
     policy = catalogue.policy
 
     def indicators() -> Iterator[IndicatorResult]:
@@ -178,6 +178,23 @@ def _shape_of(catalogue: Catalogue) -> _Shape:
     return shape
 
 
+def _overall_of_indicators(
+    outcomes: tuple[Outcome, ...],
+    unit_weights: bool,
+    zero: Decimal | None,
+    parts: Callable[[], list[Part]],
+) -> Decimal | None:
+    """The weighted mean of every indicator's capaian; a plain mean (the same figure, without a
+    :class:`Part` per indicator) when every weight is exactly 1."""
+    if not unit_weights:
+        return weighted_mean(parts())
+    if zero is None:
+        values = [o.capaian for o in outcomes if o.capaian is not None]
+    else:
+        values = [zero if o.capaian is None else o.capaian for o in outcomes]
+    return plain_mean(values)
+
+
 @attrs.frozen
 class _Plan:
     """Evaluating any data with one catalogue and one N/A rule, for one period or the year:
@@ -188,6 +205,8 @@ class _Plan:
     #: In evaluation order: the indicator, the same with the period's target, whether it takes
     #: other indicators' results, and its :func:`decide` with every lookup done.
     steps: tuple[tuple[Indicator, Indicator, bool, Decision], ...]
+    #: Every indicator weighs exactly ``Decimal(1)``: the overall figure is a plain mean.
+    unit_weights: bool
 
 
 _PLANS: dict[tuple[int, NotApplicableRule, Period | None], tuple[Catalogue, _Plan]] = {}
@@ -224,7 +243,8 @@ def _make_plan(
         for_period = indicator if period is None else _for_period(indicator, period)
         decision = _decision(catalogue, for_period, not_applicable)
         steps.append((indicator, for_period, bool(indicator.uses), decision))
-    return _Plan(shape, tuple(steps))
+    unit_weights = all(is_unit_weight(i.weight) for i in catalogue.indicators)
+    return _Plan(shape, tuple(steps), unit_weights)
 
 
 def _decision(

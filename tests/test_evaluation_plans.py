@@ -3,7 +3,8 @@
 ``evaluate`` works out once per catalogue, N/A rule and period what each indicator's decision
 needs (its compiled formulas, the plugins' N/A functions for the unit type, the target, floor
 and cap) and takes a lean path for the common entry. Every outcome must be ``decide``'s, field
-for field and digit for digit, for every kind of entry, catalogue, rule and period.
+for field and digit for digit, for every kind of entry, catalogue, rule and period; and the
+plain mean behind the overall figure must be ``weighted_mean``'s.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from kinerja_rules.diagnostics import Location
 from kinerja_rules.evaluation import _plan_of, decide
 from kinerja_rules.periods import month, quarter, semester
 from kinerja_rules.plugin_rules import PluginRules
+from kinerja_rules.rollup import Part, is_unit_weight, plain_mean, weighted_mean
 
 from .made_up import CATALOGUES, counts, numbers
 
@@ -94,3 +96,30 @@ def test_a_plan_is_made_once_per_catalogue_rule_and_period():
         catalogue, engine.not_applicable, None
     )
     assert _plan_of(catalogue, rule, month(3)) is not _plan_of(catalogue, rule, None)
+
+
+quotients = st.builds(
+    lambda a, b: CONTEXT.divide(Decimal(a), Decimal(b)),
+    st.integers(0, 10**12),
+    st.integers(1, 10**6),
+)
+values = st.one_of(
+    quotients,
+    st.decimals(0, 10**6, places=6, allow_nan=False, allow_infinity=False),
+    st.sampled_from([Decimal("0"), Decimal("0.00"), Decimal("1E+2"), Decimal("100.0")]),
+)
+
+
+@given(st.lists(values, max_size=40))
+def test_plain_mean_is_weighted_mean_of_unit_weights(listed):
+    expected = weighted_mean([Part(value) for value in listed])
+    assert repr(plain_mean(listed)) == repr(expected)
+
+
+def test_only_a_weight_of_exactly_one_is_a_unit_weight():
+    assert is_unit_weight(Decimal(1)) and is_unit_weight(Decimal("1E0"))
+    for other in ("1.0", "-1", "2", "0", "0.5", "10E-1"):
+        assert not is_unit_weight(Decimal(other)), other
+    # why 1.0 is not: the weighted mean divides by a sum of weights with its exponent
+    parts = [Part(Decimal(80), Decimal("1.0")), Part(Decimal(80), Decimal("1.0"))]
+    assert str(weighted_mean(parts)) == "8E+1" != str(plain_mean([Decimal(80)] * 2))
