@@ -205,6 +205,8 @@ class _Plan:
     #: In evaluation order: the indicator, the same with the period's target, whether it takes
     #: other indicators' results, and its :func:`decide` with every lookup done.
     steps: tuple[tuple[Indicator, Indicator, bool, Decision], ...]
+    #: When no indicator takes another's result: the year's steps, in catalogue order.
+    yearly: tuple[tuple[Indicator, Decision], ...] | None
     #: Every indicator weighs exactly ``Decimal(1)``: the overall figure is a plain mean.
     unit_weights: bool
 
@@ -243,8 +245,11 @@ def _make_plan(
         for_period = indicator if period is None else _for_period(indicator, period)
         decision = _decision(catalogue, for_period, not_applicable)
         steps.append((indicator, for_period, bool(indicator.uses), decision))
+    yearly = None
+    if period is None and shape.in_catalogue_order and not any(i.uses for i in shape.order):
+        yearly = tuple((indicator, decision) for indicator, _, _, decision in steps)
     unit_weights = all(is_unit_weight(i.weight) for i in catalogue.indicators)
-    return _Plan(shape, tuple(steps), unit_weights)
+    return _Plan(shape, tuple(steps), yearly, unit_weights)
 
 
 def _decision(
@@ -430,6 +435,14 @@ def _decide_all(
 ) -> tuple[Outcome, ...]:
     """Every indicator's :func:`decide`, in dependency order; the outcomes in catalogue order."""
     entries = data.entries
+    if plan.yearly is not None:  # the year, no composite indicator: one decision after another
+        outcomes = []
+        for indicator, decision in plan.yearly:
+            raw = entries.get(indicator.id)
+            if raw is not None and (raw.periods or not raw.annual):
+                raw = _to_date(catalogue, indicator, raw, None, not_applicable, consistency, alone)
+            outcomes.append(decision(raw))
+        return tuple(outcomes)
     done: dict[str, Outcome] = {}
     for indicator, for_period, composite, decision in plan.steps:
         raw = entries.get(indicator.id)
