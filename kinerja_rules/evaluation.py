@@ -85,7 +85,7 @@ def evaluate(
     # The formulas' native form (Python's operators) computes under the current context: make
     # it the engine's for the loop, and only the loop.
     with localcontext(CONTEXT):
-        outcomes = _decide_all(catalogue, data, period, not_applicable, plan, consistency, alone)
+        outcomes = _decide_all(catalogue, data, period, plan, consistency, alone)
     zero = shape.unmeasured
 
     def parts() -> list[Part]:
@@ -203,8 +203,9 @@ class _Plan:
 
     shape: _Shape
     #: In evaluation order: the indicator, the same with the period's target, whether it takes
-    #: other indicators' results, and its :func:`decide` with every lookup done.
-    steps: tuple[tuple[Indicator, Indicator, bool, Decision], ...]
+    #: other indicators' results, the decision of the latter (its :func:`decide` with every
+    #: lookup done) and of the former (for the realisasi of single periods).
+    steps: tuple[tuple[Indicator, Indicator, bool, Decision, Decision], ...]
     #: When no indicator takes another's result: the year's steps, in catalogue order.
     yearly: tuple[tuple[Indicator, Decision], ...] | None
     #: Every indicator weighs exactly ``Decimal(1)``: the overall figure is a plain mean.
@@ -244,10 +245,13 @@ def _make_plan(
     for indicator in shape.order:
         for_period = indicator if period is None else _for_period(indicator, period)
         decision = _decision(catalogue, for_period, not_applicable)
-        steps.append((indicator, for_period, bool(indicator.uses), decision))
+        own = decision
+        if for_period is not indicator:  # a period's own target: decide with the annual one too
+            own = _decision(catalogue, indicator, not_applicable)
+        steps.append((indicator, for_period, bool(indicator.uses), decision, own))
     yearly = None
     if period is None and shape.in_catalogue_order and not any(i.uses for i in shape.order):
-        yearly = tuple((indicator, decision) for indicator, _, _, decision in steps)
+        yearly = tuple((indicator, decision) for indicator, _, _, decision, _ in steps)
     unit_weights = all(is_unit_weight(i.weight) for i in catalogue.indicators)
     return _Plan(shape, tuple(steps), yearly, unit_weights)
 
@@ -335,16 +339,16 @@ def _to_date(
     indicator: Indicator,
     raw: DataEntry | None,
     period: Period | None,
-    not_applicable: NotApplicableRule,
+    decision: Decision,
     consistency: list[Diagnostic],
     alone: dict[str, Decimal],
 ) -> DataEntry | None:
     """The entry for the figure to date of ``period`` (the year when None), consolidated from
     the data's periods; records a year that disagrees with its periods, and the realisasi of
-    the period alone."""
+    the period alone. ``decision``: the indicator's (with its annual target)."""
 
     def realisasi_of(entry: DataEntry) -> Decimal | None:
-        return decide(catalogue, indicator, entry, not_applicable).realisasi
+        return decision(entry).realisasi
 
     entry = to_date(indicator, catalogue.policy, raw, period or YEAR, realisasi_of)
     if raw is not None and period is None:
@@ -428,7 +432,6 @@ def _decide_all(
     catalogue: Catalogue,
     data: UnitData,
     period: Period | None,
-    not_applicable: NotApplicableRule,
     plan: _Plan,
     consistency: list[Diagnostic],
     alone: dict[str, Decimal],
@@ -440,16 +443,16 @@ def _decide_all(
         for indicator, decision in plan.yearly:
             raw = entries.get(indicator.id)
             if raw is not None and (raw.periods or not raw.annual):
-                raw = _to_date(catalogue, indicator, raw, None, not_applicable, consistency, alone)
+                raw = _to_date(catalogue, indicator, raw, None, decision, consistency, alone)
             outcomes.append(decision(raw))
         return tuple(outcomes)
     done: dict[str, Outcome] = {}
-    for indicator, for_period, composite, decision in plan.steps:
+    for indicator, for_period, composite, decision, own in plan.steps:
         raw = entries.get(indicator.id)
         if period is None and (raw is None or (raw.annual and not raw.periods)):
             entry = raw  # the common case: an annual figure, nothing to consolidate
         else:
-            entry = _to_date(catalogue, indicator, raw, period, not_applicable, consistency, alone)
+            entry = _to_date(catalogue, indicator, raw, period, own, consistency, alone)
         if composite:
             composed = _composed_entry(for_period, entry, done)
             if isinstance(composed, str):

@@ -75,14 +75,15 @@ def test_every_planned_decision_is_decide(data):
     rule = data.draw(st.sampled_from(_ENGINES["rules"]))
     period = data.draw(st.sampled_from(PERIODS))
     for catalogue in _ENGINES["catalogues"]:
-        for _, for_period, _, decision in _plan_of(catalogue, rule, period).steps:
+        for indicator, for_period, _, decision, own in _plan_of(catalogue, rule, period).steps:
             entry = data.draw(entries(for_period))
-            with localcontext(CONTEXT):  # as evaluate runs them
-                got = decision(entry)
-                expected = decide(catalogue, for_period, entry, rule, True)
-            exact = decide(catalogue, for_period, entry, rule)
-            assert repr(got) == repr(expected) == repr(exact)  # every digit and exponent
-            assert got == expected
+            for made, which in ((decision, for_period), (own, indicator)):
+                with localcontext(CONTEXT):  # as evaluate runs them
+                    got = made(entry)
+                    expected = decide(catalogue, which, entry, rule, True)
+                exact = decide(catalogue, which, entry, rule)
+                assert repr(got) == repr(expected) == repr(exact)  # every digit and exponent
+                assert got == expected
 
 
 def test_a_plan_is_made_once_per_catalogue_rule_and_period():
