@@ -52,7 +52,10 @@ class PluginRules:
     def __call__(
         self, catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
     ) -> str | None:
-        for function in self.for_unit_type(catalogue.unit_type):
+        chosen = self._by_type.get(catalogue.unit_type)
+        if chosen is None:
+            chosen = self.for_unit_type(catalogue.unit_type)
+        for function in chosen:
             reason = function(catalogue, indicator, inputs)
             if reason is not None:
                 return reason
