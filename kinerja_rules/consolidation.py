@@ -17,6 +17,7 @@ evaluated like any annual entry, so N/A rules, capaian, bands and roll-ups are t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -53,15 +54,16 @@ def to_date(
     if not entry.periods:
         return _unreported(entry, "belum dilaporkan: data hanya tahunan")
     kind = next(iter(entry.periods)).kind
-    covered = [p for p in periods_of(kind) if p.last <= period.last]
+    covered, span = _layout(kind, period.last)
     if not covered:
         first = periods_of(kind)[0]
         return _unreported(
             entry, f"belum dilaporkan: data per {_KIND_WORDS[kind]}, {first.label()} pertama"
         )
     strategy = indicator.missing_periods or policy.missing_periods
-    missing = [p for p in covered if p not in entry.periods]
-    reported = [entry.periods[p] for p in covered if p in entry.periods]
+    given = [entry.periods.get(p) for p in covered]
+    missing = [p for p, e in zip(covered, given) if e is None]
+    reported = [e for e in given if e is not None]
     if missing and strategy == "skip_if_any":
         names = ", ".join(p.label() for p in missing)
         return _unreported(entry, f"belum dilaporkan: {names}")
@@ -71,13 +73,10 @@ def to_date(
     if not measured:
         return _unreported(entry, reported[-1].not_measured or "belum dilaporkan")
     how = consolidation_of(indicator, policy)
-    span = covered[0].label()
-    if len(covered) > 1:
-        span += f"–{covered[-1].label()}"
     origin = f"{_WORDS[how]} {span}" if how != "last" else None
     if how == "last":
         last = measured[-1]
-        last_period = next(p for p in reversed(covered) if entry.periods.get(p) is last)
+        last_period = next(p for p, e in zip(reversed(covered), reversed(given)) if e is last)
         return attrs.evolve(last, origin=f"{_WORDS['last']}: {last_period.label()}")
     if how == "sum":  # a missing period adds 0 to a sum: "never" needs nothing more here
         return _summed(entry, measured, origin)
@@ -91,6 +90,19 @@ def to_date(
     else:
         value = max(values)
     return DataEntry(entry.indicator_id, {}, value, None, entry.note, entry.location, origin=origin)
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(kind: str, last: int) -> tuple[tuple[Period, ...], str]:
+    """The periods of ``kind`` up to month ``last`` and their span in words ("Januari–Juni"):
+    the same for every indicator and unit evaluated to that month, so worked out once."""
+    covered = tuple(p for p in periods_of(kind) if p.last <= last)
+    if not covered:
+        return covered, ""
+    span = covered[0].label()
+    if len(covered) > 1:
+        span += f"–{covered[-1].label()}"
+    return covered, span
 
 
 _KIND_WORDS = {"month": "bulan", "quarter": "triwulan", "semester": "semester", "year": "tahun"}

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -23,6 +24,7 @@ import pluggy
 from . import hookspecs
 from .diagnostics import Diagnostic, KinerjaError, PluginError
 from .formula import FormulaFunction, default_functions
+from .plugin_rules import NotApplicableRule, PluginRules
 from .registry import (
     CatalogueSet,
     Layer,
@@ -39,7 +41,6 @@ except ImportError:  # a pluggy without it: always use pluggy's call
 
 if TYPE_CHECKING:  # imported where used: creating an engine needs none of them
     from .data import UnitData
-    from .evaluation import NotApplicableRule
     from .model import Catalogue, Indicator
     from .periods import Period
     from .plausibility import Review
@@ -155,8 +156,9 @@ def not_applicable_rule(manager: pluggy.PluginManager) -> NotApplicableRule:
     Resolved once: the implementations are called directly, in pluggy's order (the last
     registered, or ``tryfirst``, first; the first reason that is not None wins), which is what
     pluggy's own call does for plain implementations, without its per-call dispatch (a tenth of
-    the time of evaluating a country's units). Hook wrappers, and tracing or monitoring of hook
-    calls, keep pluggy's call: their semantics are pluggy's to keep.
+    the time of evaluating a country's units): a :class:`PluginRules`, whose functions for a
+    unit type the evaluation's plans call themselves. Hook wrappers, and tracing or monitoring
+    of hook calls, keep pluggy's call: their semantics are pluggy's to keep.
     """
     hook = manager.hook.kinerja_not_applicable
     impls = hook.get_hookimpls()
@@ -172,27 +174,22 @@ def not_applicable_rule(manager: pluggy.PluginManager) -> NotApplicableRule:
 
         return rule
     arguments = ("catalogue", "indicator", "inputs")
-    calls: tuple[tuple[Callable[..., str | None], frozenset[str] | None], ...] = tuple(
-        (positional(impl, arguments), getattr(impl.function, "kinerja_unit_types", None))
-        for impl in reversed(impls)
+    return PluginRules(
+        tuple(
+            (positional(impl, arguments), getattr(impl.function, "kinerja_unit_types", None))
+            for impl in reversed(impls)
+        )
     )
-    by_type: dict[str, tuple[Callable[..., str | None], ...]] = {}
 
-    def direct(
-        catalogue: Catalogue, indicator: Indicator, inputs: Mapping[str, Decimal]
-    ) -> str | None:
-        chosen = by_type.get(catalogue.unit_type)
-        if chosen is None:  # the rules for this type, in pluggy's order (for_unit_types)
-            chosen = by_type[catalogue.unit_type] = tuple(
-                f for f, types in calls if types is None or catalogue.unit_type in types
-            )
-        for function in chosen:
-            reason = function(catalogue, indicator, inputs)
-            if reason is not None:
-                return reason
-        return None
 
-    return direct
+@functools.cache
+def _evaluate() -> Callable[[Catalogue, UnitData, NotApplicableRule, Period | None], Report]:
+    """:func:`kinerja_rules.evaluation.evaluate`, imported when first needed (creating an engine
+    needs none of it) and then kept: an import statement in :meth:`Engine.evaluate` cost 0.5 us
+    of the 30 us of evaluating a data set."""
+    from .evaluation import evaluate
+
+    return evaluate
 
 
 def positional(impl: pluggy.HookImpl, arguments: tuple[str, ...]) -> Callable[..., Any]:
@@ -276,9 +273,7 @@ class Engine:
         catalogue = self.catalogues.get(data.unit_type, data.year)
         if catalogue is None:
             raise LookupError(f"no catalogue for {data.unit_type} {data.year}")
-        from .evaluation import evaluate
-
-        return evaluate(catalogue, data, self._rule(), period)
+        return _evaluate()(catalogue, data, self._rule(), period)
 
     def evaluate_file(self, path: PathLike) -> Report:
         """Load and evaluate a unit's realisation data file: :meth:`load_data`, then

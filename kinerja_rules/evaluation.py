@@ -27,7 +27,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, localcontext
-from typing import Optional
 
 import attrs
 
@@ -40,6 +39,7 @@ from .diagnostics import Diagnostic, Severity
 from .formula import Formula, NotMeasurable
 from .model import Catalogue, Indicator, Polarity, Policy, evaluation_order
 from .periods import YEAR, Period
+from .plugin_rules import NotApplicableRule, chain_of
 from .results import (
     Anggaran,
     Deferred,
@@ -51,12 +51,13 @@ from .results import (
     SasaranResult,
     Status,
 )
-from .rollup import Part, weighted_mean
+from .rollup import Part, is_unit_weight, plain_mean, weighted_mean
 
 _new_tuple = tuple.__new__
 
-#: Decides N/A before a formula runs: (catalogue, indicator, inputs) -> reason or None.
-NotApplicableRule = Callable[[Catalogue, Indicator, Mapping[str, Decimal]], Optional[str]]
+#: One indicator's :func:`decide` for any entry, everything else looked up once (see
+#: :func:`_decision`).
+Decision = Callable[[DataEntry | None], Outcome]
 
 
 def evaluate(
@@ -76,27 +77,27 @@ def evaluate(
     data findings are made when the report's ``indicators``, ``sasaran`` or ``findings`` are
     first looked at (a country's units are mostly read for a few columns).
     """
-    shape = _shape_of(catalogue)
+    plan = _plan_of(catalogue, not_applicable, period)
+    shape = plan.shape
     consistency: list[Diagnostic] = []
     alone: dict[str, Decimal] = {}
     entries = data.entries
-    done: dict[str, Outcome] = {}
     # The formulas' native form (Python's operators) computes under the current context: make
     # it the engine's for the loop, and only the loop.
     with localcontext(CONTEXT):
-        _decide_all(catalogue, data, period, not_applicable, shape, done, consistency, alone)
-    if shape.in_catalogue_order:
-        outcomes = tuple(done.values())
-    else:
-        outcomes = tuple(done[indicator.id] for indicator in catalogue.indicators)
+        outcomes = _decide_all(catalogue, data, period, plan, consistency, alone)
     zero = shape.unmeasured
-    parts = [
-        _new_tuple(Part, (zero if o.capaian is None else o.capaian, o.indicator.weight, True))
-        for o in outcomes
-    ]  # each indicator's exact capaian and weight; N/A left out (None) or, legacy, 0
+
+    def parts() -> list[Part]:
+        """Each indicator's exact capaian and weight; N/A left out (None) or, legacy, 0."""
+        return [
+            _new_tuple(Part, (zero if o.capaian is None else o.capaian, o.indicator.weight, True))
+            for o in outcomes
+        ]
 
     def sasaran_values() -> list[Decimal | None]:
-        return [weighted_mean([parts[i] for i in members]) for members in shape.sasaran_members]
+        every = parts()
+        return [weighted_mean([every[i] for i in members]) for members in shape.sasaran_members]
 
     if shape.overall_of_sasaran:
         by_sasaran = sasaran_values()
@@ -105,7 +106,7 @@ def evaluate(
         )
     else:  # the sasaran figures are needed only when the sasaran are looked at
         by_sasaran = None
-        overall = weighted_mean(parts)
+        overall = _overall_of_indicators(outcomes, plan.unit_weights, zero, parts)
     policy = catalogue.policy
 
     def indicators() -> Iterator[IndicatorResult]:
@@ -177,21 +178,177 @@ def _shape_of(catalogue: Catalogue) -> _Shape:
     return shape
 
 
+def _overall_of_indicators(
+    outcomes: tuple[Outcome, ...],
+    unit_weights: bool,
+    zero: Decimal | None,
+    parts: Callable[[], list[Part]],
+) -> Decimal | None:
+    """The weighted mean of every indicator's capaian; a plain mean (the same figure, without a
+    :class:`Part` per indicator) when every weight is exactly 1."""
+    if not unit_weights:
+        return weighted_mean(parts())
+    if zero is None:
+        values = [o.capaian for o in outcomes if o.capaian is not None]
+    else:
+        values = [zero if o.capaian is None else o.capaian for o in outcomes]
+    return plain_mean(values)
+
+
+@attrs.frozen
+class _Plan:
+    """Evaluating any data with one catalogue and one N/A rule, for one period or the year:
+    what does not depend on the data, worked out once (a country's units evaluate the same
+    few catalogues thousands of times)."""
+
+    shape: _Shape
+    #: In evaluation order: the indicator, the same with the period's target, whether it takes
+    #: other indicators' results, the decision of the latter (its :func:`decide` with every
+    #: lookup done) and of the former (for the realisasi of single periods).
+    steps: tuple[tuple[Indicator, Indicator, bool, Decision, Decision], ...]
+    #: When no indicator takes another's result: the year's steps, in catalogue order.
+    yearly: tuple[tuple[Indicator, Decision], ...] | None
+    #: Every indicator weighs exactly ``Decimal(1)``: the overall figure is a plain mean.
+    unit_weights: bool
+
+
+_PLANS: dict[tuple[int, NotApplicableRule, Period | None], tuple[Catalogue, _Plan]] = {}
+
+
+def _plan_of(
+    catalogue: Catalogue, not_applicable: NotApplicableRule, period: Period | None
+) -> _Plan:
+    """The plan for this catalogue, rule and period, made the first time it is asked for.
+
+    Kept by the rule itself, not its id: ``engine.not_applicable`` is a new bound method at
+    every look-up, equal to the last one. A rule that cannot be hashed gets a plan per call.
+    """
+    key = (id(catalogue), not_applicable, period)
+    try:
+        known = _PLANS.get(key)
+    except TypeError:  # an unhashable rule
+        return _make_plan(catalogue, not_applicable, period)
+    if known is not None and known[0] is catalogue:
+        return known[1]
+    plan = _make_plan(catalogue, not_applicable, period)
+    if len(_PLANS) > 256:
+        _PLANS.clear()
+    _PLANS[key] = (catalogue, plan)  # the catalogue kept alive: its id stays its own
+    return plan
+
+
+def _make_plan(
+    catalogue: Catalogue, not_applicable: NotApplicableRule, period: Period | None
+) -> _Plan:
+    shape = _shape_of(catalogue)
+    steps = []
+    for indicator in shape.order:
+        for_period = indicator if period is None else _for_period(indicator, period)
+        decision = _decision(catalogue, for_period, not_applicable)
+        own = decision
+        if for_period is not indicator:  # a period's own target: decide with the annual one too
+            own = _decision(catalogue, indicator, not_applicable)
+        steps.append((indicator, for_period, bool(indicator.uses), decision, own))
+    yearly = None
+    if period is None and shape.in_catalogue_order and not any(i.uses for i in shape.order):
+        yearly = tuple((indicator, decision) for indicator, _, _, decision, _ in steps)
+    unit_weights = all(is_unit_weight(i.weight) for i in catalogue.indicators)
+    return _Plan(shape, tuple(steps), yearly, unit_weights)
+
+
+def _decision(
+    catalogue: Catalogue, indicator: Indicator, not_applicable: NotApplicableRule
+) -> Decision:
+    """``decide(catalogue, indicator, entry, not_applicable, native=True)`` for any entry.
+
+    For an indicator with a single target, capaian over the exact realisasi and no zero-target
+    rule to apply (nearly all of them), the common entry (inputs, no reported realisasi) takes
+    a lean path: the compiled formulas, the N/A functions for the catalogue's unit type, the
+    target, floor and cap are looked up here, once, instead of for every unit. Every other case
+    is :func:`decide` itself.
+    """
+
+    def general(entry: DataEntry | None) -> Outcome:
+        return decide(catalogue, indicator, entry, not_applicable, True)
+
+    policy = catalogue.policy
+    target = indicator.target
+    if target is None or target.is_range or policy.capaian_from != "exact":
+        return general
+    bound = target.lower
+    if bound == 0 and (indicator.zero_target or policy.zero_target) is not None:
+        return general
+    rate_formula = indicator.capaian or (
+        policy.capaian_higher if indicator.polarity is Polarity.HIGHER else policy.capaian_lower
+    )
+    realise = indicator.formula.compiled(native=True)
+    rate = rate_formula.compiled(native=True)
+    rule = indicator.not_applicable
+    rules = chain_of(not_applicable, catalogue.unit_type)
+    floor = indicator.capaian_floor if indicator.capaian_floor is not None else policy.capaian_floor
+    cap = indicator.capaian_cap if indicator.capaian_cap is not None else policy.capaian_cap
+
+    def lean(entry: DataEntry | None) -> Outcome:
+        if entry is None or entry.realisasi is not None or entry.not_measured is not None:
+            return general(entry)
+        inputs = entry.inputs
+        reason = None if rule is None else catalogue_rule(indicator, inputs)
+        if not reason:  # "" or None: the plugins decide, as decide's ``reason or …``
+            reason = None
+            for function in rules:
+                reason = function(catalogue, indicator, inputs)
+                if reason is not None:
+                    break
+        if reason is None:
+            try:
+                realisasi = realise(inputs)
+            except NotMeasurable as error:
+                reason = error.reason
+        if reason is not None:
+            fields = (indicator, "not_applicable", inputs, entry.origin, None, None, reason,
+                      None, _NO_VALUES, False, False, None, None)  # fmt: skip
+            return _new_tuple(Outcome, fields)
+        values = {"R": realisasi, "T": bound}
+        try:
+            exact = rate(values)
+        except NotMeasurable as error:
+            reason = f"capaian tidak dapat dihitung: {error.reason}"
+            fields = (indicator, "formula", inputs, entry.origin, realisasi, None, reason,
+                      None, _NO_VALUES, False, False, None, None)  # fmt: skip
+            return _new_tuple(Outcome, fields)
+        if cap is not None and exact > cap:
+            fields = (indicator, "formula", inputs, entry.origin, realisasi, cap, None,
+                      rate_formula, values, True, False, exact, None)  # fmt: skip
+        elif floor is not None and exact < floor:
+            fields = (indicator, "formula", inputs, entry.origin, realisasi, floor, None,
+                      rate_formula, values, False, True, exact, None)  # fmt: skip
+        else:
+            fields = (indicator, "formula", inputs, entry.origin, realisasi, exact, None,
+                      rate_formula, values, False, False, None, None)  # fmt: skip
+        return _new_tuple(Outcome, fields)
+
+    return lean
+
+
+#: Outcome's own default for ``capaian_inputs`` (the same object its constructor gives).
+_NO_VALUES = Outcome._field_defaults["capaian_inputs"]
+
+
 def _to_date(
     catalogue: Catalogue,
     indicator: Indicator,
     raw: DataEntry | None,
     period: Period | None,
-    not_applicable: NotApplicableRule,
+    decision: Decision,
     consistency: list[Diagnostic],
     alone: dict[str, Decimal],
 ) -> DataEntry | None:
     """The entry for the figure to date of ``period`` (the year when None), consolidated from
     the data's periods; records a year that disagrees with its periods, and the realisasi of
-    the period alone."""
+    the period alone. ``decision``: the indicator's (with its annual target)."""
 
     def realisasi_of(entry: DataEntry) -> Decimal | None:
-        return decide(catalogue, indicator, entry, not_applicable).realisasi
+        return decision(entry).realisasi
 
     entry = to_date(indicator, catalogue.policy, raw, period or YEAR, realisasi_of)
     if raw is not None and period is None:
@@ -271,23 +428,41 @@ def evaluate_indicator(
     return result_of(catalogue, decide(catalogue, indicator, entry, not_applicable))
 
 
-def _decide_all(catalogue, data, period, not_applicable, shape, done, consistency, alone) -> None:
-    """Every indicator's :func:`decide`, in dependency order, into ``done``."""
+def _decide_all(
+    catalogue: Catalogue,
+    data: UnitData,
+    period: Period | None,
+    plan: _Plan,
+    consistency: list[Diagnostic],
+    alone: dict[str, Decimal],
+) -> tuple[Outcome, ...]:
+    """Every indicator's :func:`decide`, in dependency order; the outcomes in catalogue order."""
     entries = data.entries
-    for indicator in shape.order:
+    if plan.yearly is not None:  # the year, no composite indicator: one decision after another
+        outcomes = []
+        for indicator, decision in plan.yearly:
+            raw = entries.get(indicator.id)
+            if raw is not None and (raw.periods or not raw.annual):
+                raw = _to_date(catalogue, indicator, raw, None, decision, consistency, alone)
+            outcomes.append(decision(raw))
+        return tuple(outcomes)
+    done: dict[str, Outcome] = {}
+    for indicator, for_period, composite, decision, own in plan.steps:
         raw = entries.get(indicator.id)
         if period is None and (raw is None or (raw.annual and not raw.periods)):
             entry = raw  # the common case: an annual figure, nothing to consolidate
         else:
-            entry = _to_date(catalogue, indicator, raw, period, not_applicable, consistency, alone)
-        for_period = indicator if period is None else _for_period(indicator, period)
-        if indicator.uses:
+            entry = _to_date(catalogue, indicator, raw, period, own, consistency, alone)
+        if composite:
             composed = _composed_entry(for_period, entry, done)
             if isinstance(composed, str):
                 done[indicator.id] = _unmeasured(for_period, composed)
                 continue
             entry = composed
-        done[indicator.id] = decide(catalogue, for_period, entry, not_applicable, True)
+        done[indicator.id] = decision(entry)
+    if plan.shape.in_catalogue_order:
+        return tuple(done.values())
+    return tuple(done[indicator.id] for indicator in catalogue.indicators)
 
 
 def decide(

@@ -139,6 +139,15 @@ class Formula:
         """Evaluate with exact decimals; raises :class:`NotMeasurable` on a division by zero."""
         return self.evaluator(values)
 
+    def compiled(self, native: bool = False) -> Callable[[Mapping[str, Decimal]], Decimal | bool]:
+        """The evaluator (``native``: the native form, when there is one), compiled now if it
+        was not yet: for callers that keep it rather than look it up per call (a kept
+        first-call placeholder would compile again on every call)."""
+        function = self.native if native and self.native is not None else self.evaluator
+        if isinstance(function, _CompiledOnFirstCall):
+            return function.compile()
+        return function
+
 
 def _minimum(first: Decimal, second: Decimal, *rest: Decimal) -> Decimal:
     """The smallest of two or more values (``min(A)`` alone would ask Python to iterate A)."""
@@ -290,15 +299,19 @@ class _CompiledOnFirstCall:
         self.native = native
 
     def __call__(self, values: Mapping[str, Decimal]) -> Decimal | bool:
+        return self.compile()(values)
+
+    def compile(self) -> Callable[[Mapping[str, Decimal]], Decimal | bool]:
+        """The compiled function, put in this placeholder's place in its formula."""
         formula = self.formula
         if self.native and formula is not None:
             function = compile_tree(self.tree, self.source, self.functions, formula.evaluate)
             object.__setattr__(formula, "native", function)
-            return function(values)
+            return function
         function = compile_tree(self.tree, self.source, self.functions)
         if formula is not None:  # a cache: the formula stays the same formula
             object.__setattr__(formula, "evaluator", function)
-        return function(values)
+        return function
 
 
 def _flatten(text: str) -> str:

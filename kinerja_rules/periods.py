@@ -42,9 +42,12 @@ _KEY = re.compile(r"(?i)^\s*(?:(0?[1-9]|1[0-2])|(?:Q|TW)\s*([1-4])|S\s*([12]))\s
 _FULL = re.compile(r"^\s*(\d{4})(?:-(.+))?\s*$")
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(order=True, cache_hash=True)
 class Period:
-    """A run of months of one year: month 6, quarter 2 (months 4–6), semester 1, the year."""
+    """A run of months of one year: month 6, quarter 2 (months 4–6), semester 1, the year.
+
+    Its hash is kept (``cache_hash``): consolidating a data set to date looks its periods up
+    in dicts several times per indicator."""
 
     first: int
     last: int
@@ -106,16 +109,32 @@ _ENGLISH_MONTHS = (
 YEAR = Period(1, 12, "year")
 
 
+#: One object per period of the year: a data set's periods and those the evaluation looks them
+#: up by are then the same objects, which a dict finds by identity, without ``Period.__eq__``.
+_MONTHS = {n: Period(n, n, "month") for n in range(1, 13)}
+_QUARTERS = {n: Period(3 * n - 2, 3 * n, "quarter") for n in range(1, 5)}
+_SEMESTERS = {n: Period(6 * n - 5, 6 * n, "semester") for n in range(1, 3)}
+_OF_KIND = {
+    "month": tuple(_MONTHS.values()),
+    "quarter": tuple(_QUARTERS.values()),
+    "semester": tuple(_SEMESTERS.values()),
+    "year": (YEAR,),
+}
+
+
 def month(number: int) -> Period:
-    return Period(number, number, "month")
+    known = _MONTHS.get(number)
+    return known if known is not None else Period(number, number, "month")
 
 
 def quarter(number: int) -> Period:
-    return Period(3 * number - 2, 3 * number, "quarter")
+    known = _QUARTERS.get(number)
+    return known if known is not None else Period(3 * number - 2, 3 * number, "quarter")
 
 
 def semester(number: int) -> Period:
-    return Period(6 * number - 5, 6 * number, "semester")
+    known = _SEMESTERS.get(number)
+    return known if known is not None else Period(6 * number - 5, 6 * number, "semester")
 
 
 #: Period slots of columnar data: 0 the year, 1-12 months, 13-16 quarters, 17-18 semesters.
@@ -168,7 +187,6 @@ def parse_period(text: str) -> tuple[int, Period]:
 
 
 def periods_of(kind: str) -> tuple[Period, ...]:
-    """Every period of one kind in a year, in order."""
-    count = 12 // LENGTHS[kind]
-    make = {"month": month, "quarter": quarter, "semester": semester}.get(kind)
-    return (YEAR,) if make is None else tuple(make(n) for n in range(1, count + 1))
+    """Every period of one kind in a year, in order (the shared objects); KeyError for a kind
+    that is not one of :data:`LENGTHS`."""
+    return _OF_KIND[kind]

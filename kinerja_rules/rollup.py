@@ -14,13 +14,15 @@ the part it passes. All arithmetic is exact in :data:`~kinerja_rules.decimals.CO
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
 from .decimals import CONTEXT
 
 ONE = Decimal(1)
+ZERO = Decimal(0)
 
 
 class Part(NamedTuple):
@@ -65,3 +67,18 @@ def applicable_share(parts: Iterable[Part]) -> Decimal:
     total = sum((p.weight for p in listed), Decimal(0))
     applicable = sum((p.weight for p in listed if p.applies), Decimal(0))
     return CONTEXT.divide(applicable, total) if total else Decimal(0)
+
+
+def is_unit_weight(weight: Decimal) -> bool:
+    """Exactly ``Decimal(1)``: a weight that :func:`plain_mean` may leave out (``1.0`` is not,
+    its exponent changes the quotient's: 160 / 2.0 is ``8E+1``)."""
+    return weight.as_tuple() == (0, (1,), 0)
+
+
+def plain_mean(values: Sequence[Decimal]) -> Decimal | None:
+    """Σ xᵢ / n, or None when there are no values: :func:`weighted_mean` of parts that all
+    apply, have a value and weigh ``Decimal(1)`` — the same additions in the same order, so the
+    same figure — without a :class:`Part` per value."""
+    if not values:
+        return None
+    return CONTEXT.divide(functools.reduce(CONTEXT.add, values, ZERO), Decimal(len(values)))

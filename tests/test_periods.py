@@ -8,6 +8,7 @@ made-up files written here.
 from __future__ import annotations
 
 import json
+import pickle
 import textwrap
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ import pytest
 from kinerja_rules.cli import main
 from kinerja_rules.diagnostics import KinerjaError
 from kinerja_rules.engine import Engine
-from kinerja_rules.periods import month, parse_period, quarter, semester
+from kinerja_rules.periods import Period, month, parse_period, periods_of, quarter, semester
 from kinerja_rules.results import Status
 
 from .conftest import EXAMPLES, engine_with
@@ -45,6 +46,22 @@ def test_period_names():
     assert month(6).to_date_label() == "s.d. Juni" and quarter(3).label() == "TW III"
     with pytest.raises(ValueError, match="YEAR-MM"):
         parse_period("Juni 2023")
+
+
+def test_the_periods_of_the_year_are_shared_objects():
+    """month(6) is one object wherever it is made (data files, periods_of, the CLI), so the
+    consolidation's dict look-ups find it by identity; an equal Period made otherwise, or
+    unpickled (attrs does not pickle the kept hash), is still found."""
+    assert month(6) is month(6) is periods_of("month")[5] is parse_period("2023-06")[1]
+    assert quarter(2) is periods_of("quarter")[1] and semester(1) is periods_of("semester")[0]
+    assert periods_of("year") == (Period(1, 12, "year"),)
+    by_period = {month(6): "Juni", quarter(2): "TW II"}
+    copy = pickle.loads(pickle.dumps(month(6)))
+    assert copy is not month(6) and by_period[copy] == "Juni"
+    assert by_period[Period(4, 6, "quarter")] == "TW II"
+    assert month(13) == Period(13, 13, "month")  # outside the year: made as before, not shared
+    with pytest.raises(KeyError):
+        periods_of("week")
 
 
 def test_december_to_date_is_the_seeds_year(capsys):
