@@ -11,8 +11,8 @@ and services; then
 * runs ``kinerja-rules batch DATA.parquet --period monthly -o RESULT.parquet`` in a subprocess
   (end-to-end wall time; peak resident memory of it and its worker processes together, sampled
   from /proc);
-* times the evaluation alone (the table already in memory, pivot included), as batch runs it:
-  on ``--jobs`` processes (default: as batch, one per core), and in this one process;
+* times the evaluation alone in this process (the table already in memory, pivot included,
+  cut into chunks of whole units as batch cuts them);
 * times a hand-written function (bench_evaluate.by_hand) on a sample of data sets, for the ratio;
 * checks the batch result against the per-row engine on a random sample of data sets
   (unit × period), every field of every row.
@@ -48,7 +48,6 @@ import pyarrow.parquet as pq  # noqa: E402
 from kinerja_rules import Engine  # noqa: E402
 from kinerja_rules.batch.run import (  # noqa: E402
     CHUNK_ROWS,
-    EngineRecipe,
     _plans,
     _prepare,
     evaluate_chunks,
@@ -261,21 +260,13 @@ def main() -> None:
     plans = _plans(engine, parse_periods("monthly"))
     prepared = _prepare(table, "national")
     parts = [("national", prepared.slice(a, b - a), None) for a, b in whole_units(prepared)]
-    recipe = EngineRecipe((), entry_points=False)
-
-    def evaluation_time(jobs: int) -> tuple[float, int, int]:
-        """Wall seconds of evaluating every part (workers started, as batch starts them),
-        evaluations, data sets redone per row."""
-        started = time.perf_counter()
-        evaluated = redone = 0
-        for result in evaluate_chunks(plans, parts, engine, jobs, recipe):
-            evaluated += result.evaluated
-            redone += result.redone
-        return time.perf_counter() - started, evaluated, redone
-
-    next(evaluate_chunks(plans, parts[:1], engine))  # warm: first-use costs in neither timing
-    evaluation, evaluated, redone = evaluation_time(args.jobs)
-    one_process = evaluation_time(1)[0] if args.jobs > 1 else evaluation
+    next(evaluate_chunks(plans, parts[:1], engine))  # warm: first-use costs not timed
+    started = time.perf_counter()
+    evaluated = redone = 0
+    for result in evaluate_chunks(plans, parts, engine):
+        evaluated += result.evaluated
+        redone += result.redone
+    evaluation = time.perf_counter() - started
 
     # exactness on a random sample of data sets (unit x period)
     rng = random.Random(7)
@@ -311,7 +302,6 @@ def main() -> None:
         "evaluation_s": round(evaluation, 2),
         "evaluations_per_s": round(evaluated / evaluation),
         "evaluation_s_for_8_6M": round(8.64e6 / (evaluated / evaluation), 2),
-        "evaluation_one_process_s": round(one_process, 2),
         "end_to_end_s": round(wall, 2),
         "plausibility_review_s": review_s,
         "plausibility_to_evaluation": round(review_s / evaluation, 3) if review_s else None,

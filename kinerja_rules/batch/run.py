@@ -31,8 +31,9 @@ from .rows import empty_result, redo, schema, to_arrow
 from .table import COLUMNS, pivot
 
 #: Rows read per chunk: a chunk holds whole data sets, so memory is bounded by this, not by the
-#: size of the input (about 1 KB per row while a chunk is evaluated).
-CHUNK_ROWS = 1_000_000
+#: size of the input (about 1 KB per row while a chunk is evaluated). Half a million rows is
+#: also faster than a million: the pivot's arrays of a chunk then stay closer to the cache.
+CHUNK_ROWS = 500_000
 OUTPUT_SUFFIXES = (".parquet", ".pq", ".csv")
 
 
