@@ -25,6 +25,7 @@ from .diagnostics import Diagnostic, KinerjaError, Location, PluginError
 from .dimension_check import check_dimensions
 from .dimensions import DEFAULT_VOCABULARY, Term, Vocabulary
 from .engine import collect_functions, create_plugin_manager, not_applicable_rule, plugin_layers
+from .parallel import configured_jobs, usable_cores
 from .registry import Entry, Layer, collect_entries, directory_layer, index_layers
 from .verification import InvariantRun, check_examples, check_invariants
 
@@ -184,14 +185,11 @@ def _processes(jobs: int | None, files: int) -> int:
     """How many processes check ``files`` files: ``jobs``, else ``KINERJA_RULES_JOBS``, else
     one per core (and per :data:`FILES_PER_PROCESS` files); one where the platform does not
     fork."""
-    if jobs is None:
-        setting = os.environ.get("KINERJA_RULES_JOBS", "").strip()
-        jobs = int(setting) if setting.isdigit() else None
+    jobs = configured_jobs(jobs)
     if jobs is None:
         if files < 2 * FILES_PER_PROCESS:
             return 1
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-        jobs = min(cores or os.cpu_count() or 1, files // FILES_PER_PROCESS)
+        jobs = min(usable_cores(), files // FILES_PER_PROCESS)
     jobs = min(jobs, files)
     if jobs <= 1:
         return 1
