@@ -1004,13 +1004,15 @@ class _Builder(schema.DocumentReader):
                     )
         return checks
 
-    def locations(self, path: Path, table: dict) -> dict[str, Location]:
-        found = {key: self.at((*path, key), value=True) for key in table}
-        for year in table.get("renstra", {}):
-            found[f"renstra.{year}"] = self.at((*path, "renstra", year), value=True)
-        for name in table.get("inputs", {}):
-            found[f"inputs.{name}"] = self.at((*path, "inputs", name))
-        return found
+    def locations(self, path: Path, table: dict) -> Mapping[str, Location]:
+        """Where each key of the indicator, each Renstra year and each input was written (the
+        value, the value, the key), made when a check asks."""
+        groups = [
+            ((), table, True),
+            (("renstra",), table.get("renstra", {}), True),
+            (("inputs",), table.get("inputs", {}), False),
+        ]
+        return schema.key_locations(self.doc, self.file, path, groups)
 
     def quantity(
         self, path: Path, key_path: tuple, table: dict, owner: str, key: str | None = None

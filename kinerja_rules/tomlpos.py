@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
@@ -127,15 +127,25 @@ class LineIndex:
         self.text = text
         self._starts: list[int] | None = None
 
-    def position(self, offset: int) -> Position:
+    @property
+    def starts(self) -> list[int]:
+        """The offset at which each line starts."""
         starts = self._starts
         if starts is None:
             starts = self._starts = _line_starts(self.text)
-        line = bisect_right(starts, offset)
-        return _new_position(Position, (line, offset - starts[line - 1] + 1))
+        return starts
+
+    def position(self, offset: int) -> Position:
+        return position_in(self.starts, offset)
 
 
 _new_position = tuple.__new__
+
+
+def position_in(starts: list[int], offset: int) -> Position:
+    """The position of ``offset`` in a text whose lines start at ``starts``."""
+    line = bisect_right(starts, offset)
+    return _new_position(Position, (line, offset - starts[line - 1] + 1))
 
 
 def _line_starts(text: str) -> list[int]:
@@ -209,6 +219,36 @@ class TomlDocument:
             starts = lines._starts = _line_starts(lines.text)
         line = bisect_right(starts, offset)
         return _new_position(Position, (line, offset - starts[line - 1] + 1))
+
+    @property
+    def line_starts(self) -> list[int] | None:
+        """Where each line starts, to turn the offsets of :meth:`offsets` into positions
+        (:func:`position_in`); None for a document whose positions are not offsets (one that
+        this module did not parse)."""
+        keys, values = self.key_positions, self.value_positions
+        if type(keys) is not Positions or type(values) is not Positions:
+            return None
+        return keys._lines.starts
+
+    def offsets(
+        self, parent: Path, keys: Iterable[str | int], value: bool = False
+    ) -> list[int | None]:
+        """The character offset at which :meth:`place` finds each ``(*parent, key)``, left to
+        be turned into a position (:attr:`line_starts`) only if asked for: a catalogue records
+        where each of its fields is, and a run asks for a few. None where the key has no offset
+        of its own (then :meth:`place` looks at its ancestors) and for every key of a document
+        without :attr:`line_starts`."""
+        key_positions, value_positions = self.key_positions, self.value_positions
+        if type(key_positions) is not Positions or type(value_positions) is not Positions:
+            return [None for _ in keys]
+        key_offsets = key_positions._offsets
+        value_offsets = value_positions._offsets if value else {}
+        found: list[int | None] = []
+        for key in keys:
+            path = (*parent, key)
+            offset = value_offsets.get(path)
+            found.append(key_offsets.get(path) if offset is None else offset)
+        return found
 
 
 def parse_toml(text: str) -> TomlDocument:
