@@ -646,14 +646,20 @@ _FAST_LONE_CR = re.compile(r"\r(?!\n)")
 _FAST_SKIP = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z))*[ \t]*")
 _FAST_HEADER = re.compile(r"(\[\[?)([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(\]\]?)")
 _FAST_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
-#: The commonest statement, a key and a one-line string, number or boolean, with the end of its
-#: line and the blank and comment lines after it.
-_FAST_LINE = re.compile(
+#: A key and a one-line string without escapes, a number or a boolean: groups (key, string,
+#: whole number, its fraction, boolean), as :meth:`_FastReader.simple` stores them.
+_FAST_SIMPLE = (
     r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
     r'(?:"([^"\\\r\n]*)"(?!")|(-?(?:0|[1-9][0-9]{0,30}))(\.[0-9]{1,30})?|(true|false))'
-    r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)"
-    r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z))*[ \t]*"
 )
+#: The commonest statement, a simple key and value with the end of its line and the blank and
+#: comment lines after it.
+_FAST_LINE = re.compile(
+    _FAST_SIMPLE + r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)(?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z))*[ \t]*"
+)
+#: The commonest item of an inline table (``{ A = 629, B = 1277 }``): a simple key and value,
+#: then the spaces before the comma or brace that must follow.
+_FAST_ITEM = re.compile(_FAST_SIMPLE + r"[ \t]*(?=[,}])")
 _FAST_END = re.compile(r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)")
 _FAST_BASIC = re.compile(r'"([^"\\\r\n]*(?:\\[btnfr"\\][^"\\\r\n]*)*)"')
 _FAST_LITERAL = re.compile(r"'([^'\r\n]*)'")
@@ -709,32 +715,20 @@ class _FastReader:
         text, end = self.text, len(self.text)
         root: dict = {}
         table, path = root, ()
-        keys, values = self.keys, self.values
+        keys = self.keys
         skip, line, key_match, finish = (
             _FAST_SKIP.match,
             _FAST_LINE.match,
             _FAST_KEY.match,
             _FAST_END.match,
         )
+        simple = self.simple
         i = skip(text, 0).end()
         while i < end:
             if text[i] == "[":
                 table, path, i = self.header(root, i)
             elif (match := line(text, i)) is not None:  # key = "text", number or boolean
-                key, string, number, fraction, boolean = match.groups()
-                if key in table:
-                    raise _Unusual
-                key_path = (*path, key)
-                keys[key_path] = i  # a new key in a table: nothing recorded it before
-                if string is not None:
-                    table[key] = string
-                    values[key_path] = match.start(2) - 1
-                elif number is not None:
-                    table[key] = Decimal(number + fraction) if fraction else int(number)
-                    values[key_path] = match.start(3)
-                else:
-                    table[key] = boolean == "true"
-                    values[key_path] = match.start(5)
+                simple(match, table, path)
                 i = match.end()
                 continue
             else:
@@ -752,6 +746,24 @@ class _FastReader:
                 raise _Unusual
             i = skip(text, stop.end()).end()
         return root
+
+    def simple(self, match: re.Match[str], table: dict, path: Path) -> None:
+        """Store the key and value of a :data:`_FAST_SIMPLE` match, found in ``table`` (at
+        ``path``), and their offsets."""
+        key, string, number, fraction, boolean = match.groups()
+        if key in table:
+            raise _Unusual
+        key_path = (*path, key)
+        self.keys[key_path] = match.start()  # a new key in a table: nothing recorded it before
+        if string is not None:
+            table[key] = string
+            self.values[key_path] = match.start(2) - 1
+        elif number is not None:
+            table[key] = Decimal(number + fraction) if fraction else int(number)
+            self.values[key_path] = match.start(3)
+        else:
+            table[key] = boolean == "true"
+            self.values[key_path] = match.start(5)
 
     def header(self, root: dict, start: int) -> tuple[dict, Path, int]:
         match = _FAST_HEADER.match(self.text, start)
@@ -867,16 +879,21 @@ class _FastReader:
         if text[i] == "}":
             return table, i + 1
         while True:
-            match = _FAST_KEY.match(text, i)
-            if match is None:
-                raise _Unusual
-            key = match.group(1)
-            if key in table:
-                raise _Unusual
-            key_path = (*path, key)
-            self.keys[key_path] = i
-            table[key], i = self.value(match.end(), key_path, depth)
-            i = space(text, i).end()
+            match = _FAST_ITEM.match(text, i)
+            if match is not None:  # key = "text", number or boolean
+                self.simple(match, table, path)
+                i = match.end()
+            else:
+                match = _FAST_KEY.match(text, i)
+                if match is None:
+                    raise _Unusual
+                key = match.group(1)
+                if key in table:
+                    raise _Unusual
+                key_path = (*path, key)
+                self.keys[key_path] = i
+                table[key], i = self.value(match.end(), key_path, depth)
+                i = space(text, i).end()
             if text[i] == "}":
                 return table, i + 1
             if text[i] != ",":
