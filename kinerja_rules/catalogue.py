@@ -664,7 +664,7 @@ def build_catalogue(
     if other is not None:
         return LoadResult(None, (other,))
     shape = check_shape(doc, file)
-    builder = _Builder(doc, file, doc.lines, functions, broken=_broken_paths(shape))
+    builder = _Builder(doc, file, functions, broken=_broken_paths(shape))
     catalogue = builder.build()
     deprecated = deprecated_format(doc, file)
     diagnostics = (*shape, *builder.diagnostics, *((deprecated,) if deprecated else ()))
@@ -705,12 +705,10 @@ class _Builder(schema.DocumentReader):
         self,
         doc: TomlDocument,
         file: str,
-        lines: list[str],
         functions: Mapping[str, FormulaFunction],
         broken: set[str],
     ):
         super().__init__(doc, file)
-        self.lines = lines
         self.functions = functions
         self.broken = broken
 
@@ -1226,11 +1224,13 @@ class _Builder(schema.DocumentReader):
             return None
 
     def formula_location(self, path: Path, offset: int) -> Location:
-        """Point at the offending character of a one-line formula string without escapes."""
+        """Point at the offending character of a one-line formula string without escapes (the
+        file's lines are split only here, for a formula with an error)."""
         location = self.at(path, value=True)
-        if location.line is None or location.col is None or location.line > len(self.lines):
+        lines = self.doc.lines
+        if location.line is None or location.col is None or location.line > len(lines):
             return location
-        line = self.lines[location.line - 1]
+        line = lines[location.line - 1]
         start = location.col - 1
         quote = line[start : start + 1]
         if (
