@@ -251,9 +251,9 @@ def check_table(
 
 
 # The checks below append to ``found`` rather than yield, and a value that plainly passes (a
-# string, a whole number in range, a boolean, where nothing more is asked of it) is passed over
-# without a call: a catalogue has thousands of values, and the checks were most of the time a
-# file took to load.
+# string of the field's pattern and choices, a whole number in range, a boolean, where nothing
+# more is asked of it) is passed over without a call: a catalogue has thousands of values, and
+# the checks were most of the time a file took to load.
 
 
 def _check_table(
@@ -264,10 +264,11 @@ def _check_table(
     fields: Mapping[str, Field],
     found: list[Diagnostic],
 ) -> None:
-    missing = _missing(fields, table)
+    required, plans = _table_plan(fields)
+    missing = [key for key in required if key not in table]
     for key, value in table.items():
-        field = fields.get(key)
-        if field is None:
+        plan = plans.get(key)
+        if plan is None:
             suggestion = closest(key, fields)
             hint = (
                 f"did you mean '{suggestion}'?"
@@ -280,8 +281,8 @@ def _check_table(
                 Diagnostic("KR201", f"unknown key '{key}'", locate(doc, file, (*path, key)), hint)
             )
             continue
-        if not _passes(field, value):
-            _check_value(doc, file, (*path, key), value, field, found)
+        if not _passes(plan, value):
+            _check_value(doc, file, (*path, key), value, plan.field, found)
     for key in missing:
         doc_text = fields[key].doc
         where = field_name(path) or "the top level"
@@ -295,51 +296,79 @@ def _check_table(
         )
 
 
-def _missing(fields: Mapping[str, Field], table: dict) -> list[str]:
-    required = _REQUIRED.get(id(fields))
-    if required is None or required[0] is not fields:
-        required = (fields, tuple(key for key, field in fields.items() if field.required))
-        _REQUIRED[id(fields)] = required
-    return [key for key in required[1] if key not in table]
+@attrs.frozen
+class _Plan:
+    """Which values of ``field`` certainly pass with no diagnostic, worked out once per field:
+    most values of a file plainly pass, and are passed over without :func:`_check_value`."""
+
+    field: Field
+    #: Whether a string may pass; then it must match ``pattern`` and be one of ``choices``
+    #: (None: no such rule).
+    strings: bool
+    pattern: re.Pattern[str] | None
+    choices: frozenset[str] | None
+    #: The whole numbers that pass (None: none without a check).
+    ints: tuple[int, int] | None
+    #: Whether any boolean passes.
+    booleans: bool
 
 
-#: The required keys of each field table (by identity: the tables are module constants).
-_REQUIRED: dict[int, tuple[Mapping[str, Field], tuple[str, ...]]] = {}
-
-
-def _passes(field: Field, value: Any) -> bool:
-    """True when ``value`` certainly passes ``field`` with no diagnostic: a string where any
-    string goes, a whole number inside the field's range, a boolean. False: check it."""
-    plan = _PLANS.get(id(field))
-    if plan is None or plan[0] is not field:
-        plan = _plan(field)
+def _passes(plan: _Plan, value: Any) -> bool:
+    """True when ``value`` certainly passes ``plan.field`` with no diagnostic: a string of the
+    field's pattern and choices, a whole number inside the field's range, a boolean. False:
+    check it."""
     kind = type(value)
     if kind is str:
-        return plan[1]
+        if not plan.strings:
+            return False
+        pattern, choices = plan.pattern, plan.choices
+        return (pattern is None or pattern.fullmatch(value) is not None) and (
+            choices is None or value in choices
+        )
     if kind is int:
-        bounds = plan[2]
+        bounds = plan.ints
         return bounds is not None and bounds[0] <= value <= bounds[1]
     if kind is bool:
-        return plan[3]
+        return plan.booleans
     return False
 
 
-def _plan(field: Field) -> tuple[Field, bool, tuple[int, int] | None, bool]:
-    """(field, any string passes, the whole numbers that pass, any boolean passes)."""
+def _plan(field: Field) -> _Plan:
+    """The :class:`_Plan` of ``field``, made once (by identity: fields are module constants)."""
+    known = _PLANS.get(id(field))
+    if known is not None and known.field is field:
+        return known
     plain = not field.choices
     numbers = "integer" in field.kinds or "number" in field.kinds
-    plan = (
+    plan = _Plan(
         field,
-        plain and "string" in field.kinds and not field.pattern,
-        _int_bounds(field.domain or ANY) if plain and numbers else None,
-        plain and "boolean" in field.kinds,
+        strings="string" in field.kinds,
+        pattern=_pattern(field.pattern) if field.pattern else None,
+        choices=frozenset(field.choices) if field.choices else None,
+        ints=_int_bounds(field.domain or ANY) if plain and numbers else None,
+        booleans=plain and "boolean" in field.kinds,
     )
     _PLANS[id(field)] = plan
     return plan
 
 
-#: :func:`_plan` of each field (by identity: fields are module constants).
-_PLANS: dict[int, tuple[Field, bool, tuple[int, int] | None, bool]] = {}
+#: :func:`_plan` of each field.
+_PLANS: dict[int, _Plan] = {}
+
+
+def _table_plan(fields: Mapping[str, Field]) -> tuple[tuple[str, ...], dict[str, _Plan]]:
+    """(the required keys, the plan of each key) of a table's fields, made once (by identity:
+    the tables are module constants)."""
+    known = _TABLE_PLANS.get(id(fields))
+    if known is not None and known[0] is fields:
+        return known[1], known[2]
+    required = tuple(key for key, field in fields.items() if field.required)
+    plans = {key: _plan(field) for key, field in fields.items()}
+    _TABLE_PLANS[id(fields)] = (fields, required, plans)
+    return required, plans
+
+
+_TABLE_PLANS: dict[int, tuple[Mapping[str, Field], tuple[str, ...], dict[str, _Plan]]] = {}
 
 
 def _check_value(
@@ -393,6 +422,7 @@ def _check_value(
             _check_table(doc, file, path, value, field.table, found)
         elif field.values is not None:
             items = field.values
+            plan = _plan(items)
             key_pattern = _pattern(field.key_pattern) if field.key_pattern else None
             for key, item in value.items():
                 if key_pattern is not None and not key_pattern.fullmatch(key):
@@ -405,12 +435,13 @@ def _check_value(
                         )
                     )
                     continue
-                if not _passes(items, item):
+                if not _passes(plan, item):
                     _check_value(doc, file, (*path, key), item, items, found)
     elif kind == "array" and field.values is not None:
         items = field.values
+        plan = _plan(items)
         for index, item in enumerate(value):
-            if not _passes(items, item):
+            if not _passes(plan, item):
                 _check_value(doc, file, (*path, index), item, items, found)
 
 
