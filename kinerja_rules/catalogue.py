@@ -976,7 +976,9 @@ class _Builder(schema.DocumentReader):
     def plausibility(self, path: Path, table: dict, names: set[str]) -> dict:
         """The indicator's ``plausibility`` table, its input names checked (an unknown one is
         located, with the closest name)."""
-        checks = dict(table.get("plausibility", {}))
+        if "plausibility" not in table:
+            return {}
+        checks = dict(table["plausibility"])
         for key in ("range", "flows", "within_year"):
             for name, value in list(checks.get(key, {}).items()):
                 named = [name, *(value if key == "flows" else [])]
@@ -1165,9 +1167,9 @@ class _Builder(schema.DocumentReader):
         for index, table in enumerate(tables):
             where = (*path, "examples", index)
             given = table["inputs"]
-            unknown = sorted(set(given) - names)
-            missing = sorted(names - set(given))
-            if unknown or missing:
+            if given.keys() != names:  # (compared first: the sorted lists are for the message)
+                unknown = sorted(set(given) - names)
+                missing = sorted(names - set(given))
                 problems = []
                 if unknown:
                     problems.append(f"unknown input {', '.join(unknown)}")
