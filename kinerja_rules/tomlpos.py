@@ -150,13 +150,10 @@ def position_in(starts: list[int], offset: int) -> Position:
 
 def _line_starts(text: str) -> list[int]:
     """The offset at which each line starts (lines end at LF, as TOML and the positions say)."""
-    starts = [0]
-    find, append = text.find, starts.append
-    index = find("\n")
-    while index >= 0:
-        append(index + 1)
-        index = find("\n", index + 1)
-    return starts
+    return [0, *[match.end() for match in _LINE_END.finditer(text)]]
+
+
+_LINE_END = re.compile("\n")
 
 
 def _read_only(mapping: Mapping[Path, Position]) -> Mapping[Path, Position]:
