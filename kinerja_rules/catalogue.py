@@ -771,7 +771,7 @@ class _Builder(schema.DocumentReader):
             extends=extends,
             source=self.data.get("source", ""),
             renstra_period=self.renstra_period(),
-            locations={key: self.at((key,), value=True) for key in self.data},
+            locations=schema.key_locations(self.doc, self.file, (), [((), self.data, True)]),
         )
 
     def renstra_period(self) -> tuple[int, int] | None:

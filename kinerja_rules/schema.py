@@ -97,14 +97,18 @@ def field_name(path: Path) -> str:
         return text
     text = ""
     for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
+        text = _child_name(text, part)
     if len(_FIELD_NAMES) >= _FIELD_NAMES_SIZE:
         _FIELD_NAMES.clear()
     _FIELD_NAMES[path] = text
     return text
+
+
+def _child_name(parent: str, part: str | int) -> str:
+    """The field name of ``part`` in the field named ``parent`` ("": the top level)."""
+    if isinstance(part, int):
+        return f"{parent}[{part}]"
+    return f"{parent}.{part}" if parent else str(part)
 
 
 def locate(doc: TomlDocument, file: str, path: Path, value: bool = False) -> Location:
@@ -128,8 +132,9 @@ def locate(doc: TomlDocument, file: str, path: Path, value: bool = False) -> Loc
 
 
 class KeyLocations(Mapping):
-    """Locations by name (an indicator's ``"formula"``, ``"renstra.2023"``, ``"inputs.A"``),
-    each made when it is asked for from the character offset found when the model was built.
+    """Locations by name (an indicator's ``"formula"``, ``"renstra.2023"``, ``"inputs.A"``, a
+    catalogue's ``"year"``), each made when it is asked for from the character offset found
+    when the model was built.
 
     An indicator has a location for every key it writes, a million in 5 000 catalogues, and a
     run asks for a few: making each Location was a tenth of what loading a catalogue cost. The
@@ -158,7 +163,7 @@ class KeyLocations(Mapping):
             return place
         assert self._starts is not None  # an offset comes with its line starts
         line, col = position_in(self._starts, place)
-        return Location(self._file, line, col, f"{self._prefix}.{name}")
+        return Location(self._file, line, col, _child_name(self._prefix, name) or None)
 
     def __getitem__(self, name: str) -> Location:
         return self._location(name, self._places[name])
@@ -186,7 +191,7 @@ def key_locations(
     parent: Path,
     groups: Iterable[tuple[Path, Iterable[str], bool]],
 ) -> KeyLocations:
-    """The locations of keys in the table at ``parent`` (not the top level), as :func:`locate`
+    """The locations of keys in the table at ``parent`` (``()``: the top level), as :func:`locate`
     gives them, by name. Each group is (a path inside the table, its keys, whether to point at
     their values): ``((), keys, True)`` names each key itself, ``(("inputs",), names, False)``
     names ``inputs.A``. A name given again keeps its place and takes the later location."""
