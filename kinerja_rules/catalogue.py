@@ -664,7 +664,7 @@ def build_catalogue(
     if other is not None:
         return LoadResult(None, (other,))
     shape = check_shape(doc, file)
-    builder = _Builder(doc, file, doc.lines, functions, broken=_broken_paths(shape))
+    builder = _Builder(doc, file, functions, broken=_broken_paths(shape))
     catalogue = builder.build()
     deprecated = deprecated_format(doc, file)
     diagnostics = (*shape, *builder.diagnostics, *((deprecated,) if deprecated else ()))
@@ -705,12 +705,10 @@ class _Builder(schema.DocumentReader):
         self,
         doc: TomlDocument,
         file: str,
-        lines: list[str],
         functions: Mapping[str, FormulaFunction],
         broken: set[str],
     ):
         super().__init__(doc, file)
-        self.lines = lines
         self.functions = functions
         self.broken = broken
 
@@ -773,7 +771,7 @@ class _Builder(schema.DocumentReader):
             extends=extends,
             source=self.data.get("source", ""),
             renstra_period=self.renstra_period(),
-            locations={key: self.at((key,), value=True) for key in self.data},
+            locations=schema.key_locations(self.doc, self.file, (), [((), self.data, True)]),
         )
 
     def renstra_period(self) -> tuple[int, int] | None:
@@ -978,7 +976,9 @@ class _Builder(schema.DocumentReader):
     def plausibility(self, path: Path, table: dict, names: set[str]) -> dict:
         """The indicator's ``plausibility`` table, its input names checked (an unknown one is
         located, with the closest name)."""
-        checks = dict(table.get("plausibility", {}))
+        if "plausibility" not in table:
+            return {}
+        checks = dict(table["plausibility"])
         for key in ("range", "flows", "within_year"):
             for name, value in list(checks.get(key, {}).items()):
                 named = [name, *(value if key == "flows" else [])]
@@ -1004,13 +1004,15 @@ class _Builder(schema.DocumentReader):
                     )
         return checks
 
-    def locations(self, path: Path, table: dict) -> dict[str, Location]:
-        found = {key: self.at((*path, key), value=True) for key in table}
-        for year in table.get("renstra", {}):
-            found[f"renstra.{year}"] = self.at((*path, "renstra", year), value=True)
-        for name in table.get("inputs", {}):
-            found[f"inputs.{name}"] = self.at((*path, "inputs", name))
-        return found
+    def locations(self, path: Path, table: dict) -> Mapping[str, Location]:
+        """Where each key of the indicator, each Renstra year and each input was written (the
+        value, the value, the key), made when a check asks."""
+        groups = [
+            ((), table, True),
+            (("renstra",), table.get("renstra", {}), True),
+            (("inputs",), table.get("inputs", {}), False),
+        ]
+        return schema.key_locations(self.doc, self.file, path, groups)
 
     def quantity(
         self, path: Path, key_path: tuple, table: dict, owner: str, key: str | None = None
@@ -1165,9 +1167,9 @@ class _Builder(schema.DocumentReader):
         for index, table in enumerate(tables):
             where = (*path, "examples", index)
             given = table["inputs"]
-            unknown = sorted(set(given) - names)
-            missing = sorted(names - set(given))
-            if unknown or missing:
+            if given.keys() != names:  # (compared first: the sorted lists are for the message)
+                unknown = sorted(set(given) - names)
+                missing = sorted(names - set(given))
                 problems = []
                 if unknown:
                     problems.append(f"unknown input {', '.join(unknown)}")
@@ -1224,11 +1226,13 @@ class _Builder(schema.DocumentReader):
             return None
 
     def formula_location(self, path: Path, offset: int) -> Location:
-        """Point at the offending character of a one-line formula string without escapes."""
+        """Point at the offending character of a one-line formula string without escapes (the
+        file's lines are split only here, for a formula with an error)."""
         location = self.at(path, value=True)
-        if location.line is None or location.col is None or location.line > len(self.lines):
+        lines = self.doc.lines
+        if location.line is None or location.col is None or location.line > len(lines):
             return location
-        line = self.lines[location.line - 1]
+        line = lines[location.line - 1]
         start = location.col - 1
         quote = line[start : start + 1]
         if (

@@ -119,8 +119,10 @@ def warning(code: str, message: str, location, hint: str) -> Diagnostic:
 
 
 def _polarity(indicator: Indicator, decreasing: re.Pattern[str]) -> Iterator[Diagnostic]:
+    if indicator.polarity_declared:  # before the search: most indicators declare it
+        return
     match = decreasing.search(indicator.name)
-    if match and not indicator.polarity_declared:
+    if match:
         yield warning(
             "KR210",
             f"indicator '{indicator.id}': the name says '{match.group(0)}' but no polarity is "

@@ -244,14 +244,35 @@ def result_dimensions(catalogue: Catalogue, vocabulary: Vocabulary) -> dict[str,
     for indicator in evaluation_order(catalogue.indicators):
         expected = unit_dimension(indicator.unit, vocabulary)
         if expected is None:
-            inference = Inference(
-                names_of(indicator, found, vocabulary),
-                vocabulary,
-                functions=indicator.formula.function_table,
-            )
-            expected = inference.infer(indicator.formula.tree)
+            names = names_of(indicator, found, vocabulary)
+            expected = inferred(indicator.formula, names, vocabulary)[0]
         found[indicator.id] = expected
     return found
+
+
+#: :func:`inferred`'s answers lately given, by the identity of the formula and the vocabulary
+#: and the dimensions of the names (with ``generic``, which Dimension's equality leaves out).
+_INFERRED: dict[tuple, tuple[Formula, Vocabulary, Dimension, tuple[tuple[int, str], ...]]] = {}
+_INFERRED_SIZE = 4096
+
+
+def inferred(
+    formula: Formula, names: Mapping[str, Dimension], vocabulary: Vocabulary
+) -> tuple[Dimension, tuple[tuple[int, str], ...]]:
+    """The dimension of ``formula`` over ``names`` and the problems :class:`Inference` finds
+    (offsets into its source, messages), remembered: a compiled formula is shared by every
+    catalogue that writes it (``A / B * 100`` over two counts of klien, in thousands of files),
+    and inferring it was most of what checking an indicator's units cost."""
+    key = (id(formula), id(vocabulary), *names.items(), *(d.generic for d in names.values()))
+    known = _INFERRED.get(key)
+    if known is not None and known[0] is formula and known[1] is vocabulary:
+        return known[2], known[3]
+    inference = Inference(names, vocabulary, formula.source, formula.function_table)
+    got = inference.infer(formula.tree)
+    if len(_INFERRED) >= _INFERRED_SIZE:
+        _INFERRED.clear()
+    _INFERRED[key] = (formula, vocabulary, got, tuple(inference.problems))
+    return got, tuple(inference.problems)
 
 
 def names_of(
@@ -331,22 +352,16 @@ def _formula(
     indicator: Indicator, results: Mapping[str, Dimension], vocabulary: Vocabulary
 ) -> Iterator[Diagnostic]:
     formula = indicator.formula
-    inference = Inference(
-        names_of(indicator, results, vocabulary),
-        vocabulary,
-        formula.source,
-        formula.function_table,
-    )
-    got = inference.infer(formula.tree)
-    where = indicator.where("formula")
-    for offset, message in inference.problems:
-        yield Diagnostic(
-            "KR803",
-            f"indicator '{indicator.id}': {message}",
-            formula_location(where, formula, offset),
-            _DECLARE_HINT,
-        )
-    if inference.problems:
+    got, problems = inferred(formula, names_of(indicator, results, vocabulary), vocabulary)
+    if problems:
+        where = indicator.where("formula")
+        for offset, message in problems:
+            yield Diagnostic(
+                "KR803",
+                f"indicator '{indicator.id}': {message}",
+                formula_location(where, formula, offset),
+                _DECLARE_HINT,
+            )
         return
     expected = unit_dimension(indicator.unit, vocabulary)
     if expected is None:
@@ -354,7 +369,7 @@ def _formula(
     verdict = _agrees(got, expected, vocabulary)
     if verdict is True or got.generic and verdict != "ratio":
         return  # an undeclared input may count anything: only the missing × 100 is sure
-    at = formula_location(where, formula, 0)
+    at = formula_location(indicator.where("formula"), formula, 0)
     unit = indicator.unit
     shown = describe(got, vocabulary)
     if verdict == "rate":
@@ -452,50 +467,71 @@ def _line(file: str, number: int) -> str | None:
 def _targets(catalogue: Catalogue, indicator: Indicator) -> Iterator[Diagnostic]:
     """Targets, Renstra values and period targets in the unit's range: a % within 0–100 unless
     ``above_100`` (KR214), an index within its ``scale``, counts and money not negative
-    (KR805)."""
-    written: list[tuple[str, Target]] = []
-    if indicator.target is not None:
-        written.append(("target", indicator.target))
-    written += [(f"renstra.{year}", target) for year, target in indicator.renstra.items()]
-    written += [(f"period_targets.{p.key}", t) for p, t in indicator.period_targets.items()]
-    if indicator.national_standard is not None:
-        written.append(("national_standard", indicator.national_standard))
-    for key, target in written:
-        field = key.split(".")[0] if key.startswith("period_") else key
-        what = _what(key)
-        if indicator.is_percentage and not indicator.above_100 and target.upper > 100:
-            yield Diagnostic(
-                "KR214",
-                f"indicator '{indicator.id}': a % {what} of {format_decimal(target.upper)} "
-                "is above 100",
-                indicator.where(field),
-                "check the PK; a share is at most 100% (an occupancy rate may exceed it: then "
-                "declare above_100 = true on the indicator)",
-            )
-        elif indicator.scale is not None and not (
-            indicator.scale[0] <= target.lower and target.upper <= indicator.scale[1]
-        ):
-            low, high = (format_decimal(bound) for bound in indicator.scale)
-            yield Diagnostic(
-                "KR805",
-                f"indicator '{indicator.id}': the {what} {_text(target)} is outside the index's "
-                f"scale {low}–{high}",
-                indicator.where(field),
-                f"an index on scale = [{low}, {high}] takes targets in that range: check the PK, "
-                "or the scale",
-            )
+    (KR805). Each target is only compared until one is wrong: naming and locating it is left to
+    :func:`_target_problem`."""
+    share = indicator.is_percentage and not indicator.above_100
+    scale = indicator.scale
+    for field, part, target in _written_targets(indicator):
+        if share and target.upper > 100:
+            problem = "above 100"
+        elif scale is not None and not (scale[0] <= target.lower and target.upper <= scale[1]):
+            problem = "off scale"
         elif target.lower < 0:
-            yield Diagnostic(
-                "KR805",
-                f"indicator '{indicator.id}': the {what} {_text(target)} is negative",
-                indicator.where(field),
-                f"a target in {indicator.unit} is not negative: check the PK",
-            )
+            problem = "negative"
+        else:
+            continue
+        yield _target_problem(indicator, field, part, target, problem)
 
 
-def _what(key: str) -> str:
+def _written_targets(indicator: Indicator) -> Iterator[tuple[str, str | None, Target]]:
+    """(field, Renstra year or period key, target) for every target the indicator writes."""
+    if indicator.target is not None:
+        yield "target", None, indicator.target
+    for year, target in indicator.renstra.items():
+        yield "renstra", str(year), target
+    for period, target in indicator.period_targets.items():
+        yield "period_targets", period.key, target
+    if indicator.national_standard is not None:
+        yield "national_standard", None, indicator.national_standard
+
+
+def _target_problem(
+    indicator: Indicator, field: str, part: str | None, target: Target, problem: str
+) -> Diagnostic:
+    """KR214 or KR805 for a target of ``field`` (``part``: its Renstra year or period)."""
+    # A Renstra year is located at its own value; the period targets at their table.
+    where = indicator.where(f"renstra.{part}" if field == "renstra" else field)
+    what = _what(field, part)
+    if problem == "above 100":
+        return Diagnostic(
+            "KR214",
+            f"indicator '{indicator.id}': a % {what} of {format_decimal(target.upper)} "
+            "is above 100",
+            where,
+            "check the PK; a share is at most 100% (an occupancy rate may exceed it: then "
+            "declare above_100 = true on the indicator)",
+        )
+    if problem == "off scale":
+        assert indicator.scale is not None
+        low, high = (format_decimal(bound) for bound in indicator.scale)
+        return Diagnostic(
+            "KR805",
+            f"indicator '{indicator.id}': the {what} {_text(target)} is outside the index's "
+            f"scale {low}–{high}",
+            where,
+            f"an index on scale = [{low}, {high}] takes targets in that range: check the PK, "
+            "or the scale",
+        )
+    return Diagnostic(
+        "KR805",
+        f"indicator '{indicator.id}': the {what} {_text(target)} is negative",
+        where,
+        f"a target in {indicator.unit} is not negative: check the PK",
+    )
+
+
+def _what(field: str, part: str | None) -> str:
     """How a message names a target field: "target", "Renstra 2025 target", …"""
-    field, _, part = key.partition(".")
     return {
         "target": "target",
         "renstra": f"Renstra {part} target",

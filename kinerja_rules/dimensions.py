@@ -16,6 +16,7 @@ times a count, a plugin function's result) is *unknown*: never an error, never p
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -131,8 +132,10 @@ RATIO = Dimension(())
 PERCENT_DIMENSION = Dimension((), 1)
 
 
+@functools.lru_cache(maxsize=1024)
 def base(name: str) -> Dimension:
-    """The dimension of one base unit: a count of ``name``, or an amount of it."""
+    """The dimension of one base unit: a count of ``name``, or an amount of it (one object per
+    name: every input of every catalogue asks for one)."""
     return Dimension(((name, 1),), generic=name == GENERIC)
 
 

@@ -290,19 +290,32 @@ def _evaluation_order(indicators: tuple[Indicator, ...]) -> list[Indicator]:
     by_id = {indicator.id: indicator for indicator in indicators}
     ordered: list[Indicator] = []
     done: set[str] = set()
-
-    def visit(indicator: Indicator, trail: frozenset[str]) -> None:
-        if indicator.id in done or indicator.id in trail:
-            return
-        for used in indicator.uses:
-            if used in by_id:
-                visit(by_id[used], trail | {indicator.id})
-        done.add(indicator.id)
-        ordered.append(indicator)
-
     for indicator in indicators:
-        visit(indicator, frozenset())
+        _place_after_uses(indicator, by_id, frozenset(), done, ordered)
     return ordered
+
+
+# The depth-first walks below are functions of their own, not closures that call themselves: a
+# closure calling itself is a reference cycle, and it would keep each catalogue's indicators
+# alive until the next garbage collection (validate runs with few collections).
+
+
+def _place_after_uses(
+    indicator: Indicator,
+    by_id: Mapping[str, Indicator],
+    trail: frozenset[str],
+    done: set[str],
+    ordered: list[Indicator],
+) -> None:
+    """Append ``indicator`` to ``ordered`` after the indicators it uses (``trail``: those on the
+    way to it, which a cycle would revisit)."""
+    if indicator.id in done or indicator.id in trail:
+        return
+    for used in indicator.uses:
+        if used in by_id:
+            _place_after_uses(by_id[used], by_id, trail | {indicator.id}, done, ordered)
+    done.add(indicator.id)
+    ordered.append(indicator)
 
 
 def dependency_cycles(indicators: Sequence[Indicator]) -> list[list[str]]:
@@ -311,21 +324,29 @@ def dependency_cycles(indicators: Sequence[Indicator]) -> list[list[str]]:
     cycles: list[list[str]] = []
     seen: set[frozenset[str]] = set()
     state: dict[str, str] = {}
-
-    def visit(indicator_id: str, trail: list[str]) -> None:
-        if state.get(indicator_id) == "done":
-            return
-        if indicator_id in trail:
-            cycle = trail[trail.index(indicator_id) :] + [indicator_id]
-            if frozenset(cycle) not in seen:
-                seen.add(frozenset(cycle))
-                cycles.append(cycle)
-            return
-        for used in by_id[indicator_id].uses:
-            if used in by_id:
-                visit(used, trail + [indicator_id])
-        state[indicator_id] = "done"
-
     for indicator in indicators:
-        visit(indicator.id, [])
+        _find_cycles(indicator.id, [], by_id, cycles, seen, state)
     return cycles
+
+
+def _find_cycles(
+    indicator_id: str,
+    trail: list[str],
+    by_id: Mapping[str, Indicator],
+    cycles: list[list[str]],
+    seen: set[frozenset[str]],
+    state: dict[str, str],
+) -> None:
+    """Append to ``cycles`` each new circle through ``indicator_id`` reached along ``trail``."""
+    if state.get(indicator_id) == "done":
+        return
+    if indicator_id in trail:
+        cycle = trail[trail.index(indicator_id) :] + [indicator_id]
+        if frozenset(cycle) not in seen:
+            seen.add(frozenset(cycle))
+            cycles.append(cycle)
+        return
+    for used in by_id[indicator_id].uses:
+        if used in by_id:
+            _find_cycles(used, trail + [indicator_id], by_id, cycles, seen, state)
+    state[indicator_id] = "done"

@@ -10,7 +10,7 @@ reported uniformly and the same description can later be exported as JSON Schema
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ import attrs
 
 from .decimals import ANY, Domain
 from .diagnostics import Diagnostic, Location, closest
-from .tomlpos import Path, TomlDocument
+from .tomlpos import Path, TomlDocument, position_in
 
 #: TOML value kinds a field may accept.
 KINDS = ("string", "integer", "number", "boolean", "table", "array")
@@ -97,14 +97,18 @@ def field_name(path: Path) -> str:
         return text
     text = ""
     for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
+        text = _child_name(text, part)
     if len(_FIELD_NAMES) >= _FIELD_NAMES_SIZE:
         _FIELD_NAMES.clear()
     _FIELD_NAMES[path] = text
     return text
+
+
+def _child_name(parent: str, part: str | int) -> str:
+    """The field name of ``part`` in the field named ``parent`` ("": the top level)."""
+    if isinstance(part, int):
+        return f"{parent}[{part}]"
+    return f"{parent}.{part}" if parent else str(part)
 
 
 def locate(doc: TomlDocument, file: str, path: Path, value: bool = False) -> Location:
@@ -125,6 +129,83 @@ def locate(doc: TomlDocument, file: str, path: Path, value: bool = False) -> Loc
             return Location(file, 1, 1)
         return Location(file, field=field_name(path) or None)
     return Location(file, position[0], position[1], field_name(path) or None)
+
+
+class KeyLocations(Mapping):
+    """Locations by name (an indicator's ``"formula"``, ``"renstra.2023"``, ``"inputs.A"``, a
+    catalogue's ``"year"``), each made when it is asked for from the character offset found
+    when the model was built.
+
+    An indicator has a location for every key it writes, a million in 5 000 catalogues, and a
+    run asks for a few: making each Location was a tenth of what loading a catalogue cost. The
+    offsets and where the file's lines start are all that is kept (not the document).
+    """
+
+    __slots__ = ("_file", "_starts", "_prefix", "_places")
+
+    def __init__(
+        self,
+        file: str,
+        starts: list[int] | None,
+        prefix: str,
+        places: dict[str, int | Location],
+    ) -> None:
+        self._file = file
+        #: Where the file's lines start (None: every place is a Location already).
+        self._starts = starts
+        #: The field name of the table the names are in (``indicator[3]``).
+        self._prefix = prefix
+        #: By name: a character offset, or the Location when there was none to keep.
+        self._places = places
+
+    def _location(self, name: str, place: int | Location) -> Location:
+        if type(place) is not int:
+            return place
+        assert self._starts is not None  # an offset comes with its line starts
+        line, col = position_in(self._starts, place)
+        return Location(self._file, line, col, _child_name(self._prefix, name) or None)
+
+    def __getitem__(self, name: str) -> Location:
+        return self._location(name, self._places[name])
+
+    def get(self, name: str, default: Any = None) -> Any:
+        place = self._places.get(name)
+        return default if place is None else self._location(name, place)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._places
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __repr__(self) -> str:
+        return f"KeyLocations({dict(self)!r})"
+
+
+def key_locations(
+    doc: TomlDocument,
+    file: str,
+    parent: Path,
+    groups: Iterable[tuple[Path, Iterable[str], bool]],
+) -> KeyLocations:
+    """The locations of keys in the table at ``parent`` (``()``: the top level), as :func:`locate`
+    gives them, by name. Each group is (a path inside the table, its keys, whether to point at
+    their values): ``((), keys, True)`` names each key itself, ``(("inputs",), names, False)``
+    names ``inputs.A``. A name given again keeps its place and takes the later location."""
+    starts = doc.line_starts if type(doc) is TomlDocument else None
+    places: dict[str, int | Location] = {}
+    for inside, group, value in groups:
+        keys = list(group)
+        where = (*parent, *inside)
+        offsets = doc.offsets(where, keys, value) if starts is not None else [None] * len(keys)
+        lead = ".".join(str(part) for part in inside) + "." if inside else ""
+        for key, offset in zip(keys, offsets):
+            name = lead + key if lead else key
+            places[name] = offset if offset is not None else locate(doc, file, (*where, key), value)
+    return KeyLocations(file, starts, field_name(parent), places)
 
 
 class DocumentReader:
@@ -175,9 +256,9 @@ def check_table(
 
 
 # The checks below append to ``found`` rather than yield, and a value that plainly passes (a
-# string, a whole number in range, a boolean, where nothing more is asked of it) is passed over
-# without a call: a catalogue has thousands of values, and the checks were most of the time a
-# file took to load.
+# string of the field's pattern and choices, a whole number in range, a boolean, where nothing
+# more is asked of it) is passed over without a call: a catalogue has thousands of values, and
+# the checks were most of the time a file took to load.
 
 
 def _check_table(
@@ -188,10 +269,11 @@ def _check_table(
     fields: Mapping[str, Field],
     found: list[Diagnostic],
 ) -> None:
-    missing = _missing(fields, table)
+    required, plans = _table_plan(fields)
+    missing = [key for key in required if key not in table]
     for key, value in table.items():
-        field = fields.get(key)
-        if field is None:
+        plan = plans.get(key)
+        if plan is None:
             suggestion = closest(key, fields)
             hint = (
                 f"did you mean '{suggestion}'?"
@@ -204,8 +286,8 @@ def _check_table(
                 Diagnostic("KR201", f"unknown key '{key}'", locate(doc, file, (*path, key)), hint)
             )
             continue
-        if not _passes(field, value):
-            _check_value(doc, file, (*path, key), value, field, found)
+        if not _passes(plan, value):
+            _check_value(doc, file, (*path, key), value, plan.field, found)
     for key in missing:
         doc_text = fields[key].doc
         where = field_name(path) or "the top level"
@@ -219,51 +301,79 @@ def _check_table(
         )
 
 
-def _missing(fields: Mapping[str, Field], table: dict) -> list[str]:
-    required = _REQUIRED.get(id(fields))
-    if required is None or required[0] is not fields:
-        required = (fields, tuple(key for key, field in fields.items() if field.required))
-        _REQUIRED[id(fields)] = required
-    return [key for key in required[1] if key not in table]
+@attrs.frozen
+class _Plan:
+    """Which values of ``field`` certainly pass with no diagnostic, worked out once per field:
+    most values of a file plainly pass, and are passed over without :func:`_check_value`."""
+
+    field: Field
+    #: Whether a string may pass; then it must match ``pattern`` and be one of ``choices``
+    #: (None: no such rule).
+    strings: bool
+    pattern: re.Pattern[str] | None
+    choices: frozenset[str] | None
+    #: The whole numbers that pass (None: none without a check).
+    ints: tuple[int, int] | None
+    #: Whether any boolean passes.
+    booleans: bool
 
 
-#: The required keys of each field table (by identity: the tables are module constants).
-_REQUIRED: dict[int, tuple[Mapping[str, Field], tuple[str, ...]]] = {}
-
-
-def _passes(field: Field, value: Any) -> bool:
-    """True when ``value`` certainly passes ``field`` with no diagnostic: a string where any
-    string goes, a whole number inside the field's range, a boolean. False: check it."""
-    plan = _PLANS.get(id(field))
-    if plan is None or plan[0] is not field:
-        plan = _plan(field)
+def _passes(plan: _Plan, value: Any) -> bool:
+    """True when ``value`` certainly passes ``plan.field`` with no diagnostic: a string of the
+    field's pattern and choices, a whole number inside the field's range, a boolean. False:
+    check it."""
     kind = type(value)
     if kind is str:
-        return plan[1]
+        if not plan.strings:
+            return False
+        pattern, choices = plan.pattern, plan.choices
+        return (pattern is None or pattern.fullmatch(value) is not None) and (
+            choices is None or value in choices
+        )
     if kind is int:
-        bounds = plan[2]
+        bounds = plan.ints
         return bounds is not None and bounds[0] <= value <= bounds[1]
     if kind is bool:
-        return plan[3]
+        return plan.booleans
     return False
 
 
-def _plan(field: Field) -> tuple[Field, bool, tuple[int, int] | None, bool]:
-    """(field, any string passes, the whole numbers that pass, any boolean passes)."""
+def _plan(field: Field) -> _Plan:
+    """The :class:`_Plan` of ``field``, made once (by identity: fields are module constants)."""
+    known = _PLANS.get(id(field))
+    if known is not None and known.field is field:
+        return known
     plain = not field.choices
     numbers = "integer" in field.kinds or "number" in field.kinds
-    plan = (
+    plan = _Plan(
         field,
-        plain and "string" in field.kinds and not field.pattern,
-        _int_bounds(field.domain or ANY) if plain and numbers else None,
-        plain and "boolean" in field.kinds,
+        strings="string" in field.kinds,
+        pattern=_pattern(field.pattern) if field.pattern else None,
+        choices=frozenset(field.choices) if field.choices else None,
+        ints=_int_bounds(field.domain or ANY) if plain and numbers else None,
+        booleans=plain and "boolean" in field.kinds,
     )
     _PLANS[id(field)] = plan
     return plan
 
 
-#: :func:`_plan` of each field (by identity: fields are module constants).
-_PLANS: dict[int, tuple[Field, bool, tuple[int, int] | None, bool]] = {}
+#: :func:`_plan` of each field.
+_PLANS: dict[int, _Plan] = {}
+
+
+def _table_plan(fields: Mapping[str, Field]) -> tuple[tuple[str, ...], dict[str, _Plan]]:
+    """(the required keys, the plan of each key) of a table's fields, made once (by identity:
+    the tables are module constants)."""
+    known = _TABLE_PLANS.get(id(fields))
+    if known is not None and known[0] is fields:
+        return known[1], known[2]
+    required = tuple(key for key, field in fields.items() if field.required)
+    plans = {key: _plan(field) for key, field in fields.items()}
+    _TABLE_PLANS[id(fields)] = (fields, required, plans)
+    return required, plans
+
+
+_TABLE_PLANS: dict[int, tuple[Mapping[str, Field], tuple[str, ...], dict[str, _Plan]]] = {}
 
 
 def _check_value(
@@ -317,6 +427,7 @@ def _check_value(
             _check_table(doc, file, path, value, field.table, found)
         elif field.values is not None:
             items = field.values
+            plan = _plan(items)
             key_pattern = _pattern(field.key_pattern) if field.key_pattern else None
             for key, item in value.items():
                 if key_pattern is not None and not key_pattern.fullmatch(key):
@@ -329,12 +440,13 @@ def _check_value(
                         )
                     )
                     continue
-                if not _passes(items, item):
+                if not _passes(plan, item):
                     _check_value(doc, file, (*path, key), item, items, found)
     elif kind == "array" and field.values is not None:
         items = field.values
+        plan = _plan(items)
         for index, item in enumerate(value):
-            if not _passes(items, item):
+            if not _passes(plan, item):
                 _check_value(doc, file, (*path, index), item, items, found)
 
 

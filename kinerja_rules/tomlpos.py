@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
@@ -127,26 +127,33 @@ class LineIndex:
         self.text = text
         self._starts: list[int] | None = None
 
-    def position(self, offset: int) -> Position:
+    @property
+    def starts(self) -> list[int]:
+        """The offset at which each line starts."""
         starts = self._starts
         if starts is None:
             starts = self._starts = _line_starts(self.text)
-        line = bisect_right(starts, offset)
-        return _new_position(Position, (line, offset - starts[line - 1] + 1))
+        return starts
+
+    def position(self, offset: int) -> Position:
+        return position_in(self.starts, offset)
 
 
 _new_position = tuple.__new__
 
 
+def position_in(starts: list[int], offset: int) -> Position:
+    """The position of ``offset`` in a text whose lines start at ``starts``."""
+    line = bisect_right(starts, offset)
+    return _new_position(Position, (line, offset - starts[line - 1] + 1))
+
+
 def _line_starts(text: str) -> list[int]:
     """The offset at which each line starts (lines end at LF, as TOML and the positions say)."""
-    starts = [0]
-    find, append = text.find, starts.append
-    index = find("\n")
-    while index >= 0:
-        append(index + 1)
-        index = find("\n", index + 1)
-    return starts
+    return [0, *[match.end() for match in _LINE_END.finditer(text)]]
+
+
+_LINE_END = re.compile("\n")
 
 
 def _read_only(mapping: Mapping[Path, Position]) -> Mapping[Path, Position]:
@@ -209,6 +216,36 @@ class TomlDocument:
             starts = lines._starts = _line_starts(lines.text)
         line = bisect_right(starts, offset)
         return _new_position(Position, (line, offset - starts[line - 1] + 1))
+
+    @property
+    def line_starts(self) -> list[int] | None:
+        """Where each line starts, to turn the offsets of :meth:`offsets` into positions
+        (:func:`position_in`); None for a document whose positions are not offsets (one that
+        this module did not parse)."""
+        keys, values = self.key_positions, self.value_positions
+        if type(keys) is not Positions or type(values) is not Positions:
+            return None
+        return keys._lines.starts
+
+    def offsets(
+        self, parent: Path, keys: Iterable[str | int], value: bool = False
+    ) -> list[int | None]:
+        """The character offset at which :meth:`place` finds each ``(*parent, key)``, left to
+        be turned into a position (:attr:`line_starts`) only if asked for: a catalogue records
+        where each of its fields is, and a run asks for a few. None where the key has no offset
+        of its own (then :meth:`place` looks at its ancestors) and for every key of a document
+        without :attr:`line_starts`."""
+        key_positions, value_positions = self.key_positions, self.value_positions
+        if type(key_positions) is not Positions or type(value_positions) is not Positions:
+            return [None for _ in keys]
+        key_offsets = key_positions._offsets
+        value_offsets = value_positions._offsets if value else {}
+        found: list[int | None] = []
+        for key in keys:
+            path = (*parent, key)
+            offset = value_offsets.get(path)
+            found.append(key_offsets.get(path) if offset is None else offset)
+        return found
 
 
 def parse_toml(text: str) -> TomlDocument:
@@ -597,20 +634,29 @@ def _scan(text: str) -> tuple[Positions, Positions]:
 # of those, and table and array-of-tables headers that create or reopen nothing twice -- and
 # gives up (returns None) on everything else, valid or not: then tomllib decides and reports.
 
-#: Characters TOML never allows outside multi-line strings (and a CR not before LF).
-_FAST_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)")
+#: Characters TOML never allows outside multi-line strings. One character class, which the
+#: regular expression engine scans several times faster than an alternation; a CR not before LF
+#: (also refused) is looked for apart, only in the rare text that has a CR at all.
+_FAST_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FAST_LONE_CR = re.compile(r"\r(?!\n)")
 #: Blank and comment lines, then the indentation of the next statement.
 _FAST_SKIP = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z))*[ \t]*")
 _FAST_HEADER = re.compile(r"(\[\[?)([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(\]\]?)")
 _FAST_KEY = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
-#: The commonest statement, a key and a one-line string, number or boolean, with the end of its
-#: line and the blank and comment lines after it.
-_FAST_LINE = re.compile(
+#: A key and a one-line string without escapes, a number or a boolean: groups (key, string,
+#: whole number, its fraction, boolean), as :meth:`_FastReader.simple` stores them.
+_FAST_SIMPLE = (
     r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*"
     r'(?:"([^"\\\r\n]*)"(?!")|(-?(?:0|[1-9][0-9]{0,30}))(\.[0-9]{1,30})?|(true|false))'
-    r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)"
-    r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z))*[ \t]*"
 )
+#: The commonest statement, a simple key and value with the end of its line and the blank and
+#: comment lines after it.
+_FAST_LINE = re.compile(
+    _FAST_SIMPLE + r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)(?:[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z))*[ \t]*"
+)
+#: The commonest item of an inline table (``{ A = 629, B = 1277 }``): a simple key and value,
+#: then the spaces before the comma or brace that must follow.
+_FAST_ITEM = re.compile(_FAST_SIMPLE + r"[ \t]*(?=[,}])")
 _FAST_END = re.compile(r"[ \t]*(?:#[^\r\n]*)?(?:\r?\n|\Z)")
 _FAST_BASIC = re.compile(r'"([^"\\\r\n]*(?:\\[btnfr"\\][^"\\\r\n]*)*)"')
 _FAST_LITERAL = re.compile(r"'([^'\r\n]*)'")
@@ -653,7 +699,7 @@ class _FastReader:
 
     def read(self) -> tuple[dict, Positions, Positions] | None:
         text = self.text
-        if _FAST_REFUSED.search(text):
+        if _FAST_REFUSED.search(text) or ("\r" in text and _FAST_LONE_CR.search(text)):
             return None
         try:
             root = self.statements()
@@ -666,32 +712,20 @@ class _FastReader:
         text, end = self.text, len(self.text)
         root: dict = {}
         table, path = root, ()
-        keys, values = self.keys, self.values
+        keys = self.keys
         skip, line, key_match, finish = (
             _FAST_SKIP.match,
             _FAST_LINE.match,
             _FAST_KEY.match,
             _FAST_END.match,
         )
+        simple = self.simple
         i = skip(text, 0).end()
         while i < end:
             if text[i] == "[":
                 table, path, i = self.header(root, i)
             elif (match := line(text, i)) is not None:  # key = "text", number or boolean
-                key, string, number, fraction, boolean = match.groups()
-                if key in table:
-                    raise _Unusual
-                key_path = (*path, key)
-                keys[key_path] = i  # a new key in a table: nothing recorded it before
-                if string is not None:
-                    table[key] = string
-                    values[key_path] = match.start(2) - 1
-                elif number is not None:
-                    table[key] = Decimal(number + fraction) if fraction else int(number)
-                    values[key_path] = match.start(3)
-                else:
-                    table[key] = boolean == "true"
-                    values[key_path] = match.start(5)
+                simple(match, table, path)
                 i = match.end()
                 continue
             else:
@@ -709,6 +743,24 @@ class _FastReader:
                 raise _Unusual
             i = skip(text, stop.end()).end()
         return root
+
+    def simple(self, match: re.Match[str], table: dict, path: Path) -> None:
+        """Store the key and value of a :data:`_FAST_SIMPLE` match, found in ``table`` (at
+        ``path``), and their offsets."""
+        key, string, number, fraction, boolean = match.groups()
+        if key in table:
+            raise _Unusual
+        key_path = (*path, key)
+        self.keys[key_path] = match.start()  # a new key in a table: nothing recorded it before
+        if string is not None:
+            table[key] = string
+            self.values[key_path] = match.start(2) - 1
+        elif number is not None:
+            table[key] = Decimal(number + fraction) if fraction else int(number)
+            self.values[key_path] = match.start(3)
+        else:
+            table[key] = boolean == "true"
+            self.values[key_path] = match.start(5)
 
     def header(self, root: dict, start: int) -> tuple[dict, Path, int]:
         match = _FAST_HEADER.match(self.text, start)
@@ -824,16 +876,21 @@ class _FastReader:
         if text[i] == "}":
             return table, i + 1
         while True:
-            match = _FAST_KEY.match(text, i)
-            if match is None:
-                raise _Unusual
-            key = match.group(1)
-            if key in table:
-                raise _Unusual
-            key_path = (*path, key)
-            self.keys[key_path] = i
-            table[key], i = self.value(match.end(), key_path, depth)
-            i = space(text, i).end()
+            match = _FAST_ITEM.match(text, i)
+            if match is not None:  # key = "text", number or boolean
+                self.simple(match, table, path)
+                i = match.end()
+            else:
+                match = _FAST_KEY.match(text, i)
+                if match is None:
+                    raise _Unusual
+                key = match.group(1)
+                if key in table:
+                    raise _Unusual
+                key_path = (*path, key)
+                self.keys[key_path] = i
+                table[key], i = self.value(match.end(), key_path, depth)
+                i = space(text, i).end()
             if text[i] == "}":
                 return table, i + 1
             if text[i] != ",":
