@@ -125,9 +125,8 @@ def evaluate_block(plan, block) -> BlockResult:
             hit &= active & ~failed
             _set_na(code, why, hit, NA_NOT_APPLICABLE, texts(ind.rule.reason))
             active &= ~failed & ~hit
-        period_of_row = np.tile(np.arange(NP), G)
         for rules in sorted(set(ind.plugin_rules), key=repr):
-            rows = np.isin(period_of_row, [p for p in range(NP) if ind.plugin_rules[p] == rules])
+            rows = _of_periods(G, [rules == of_period for of_period in ind.plugin_rules])
             live = active & rows
             for rule in rules:
                 if rule.when is None:
@@ -226,6 +225,13 @@ def evaluate_block(plan, block) -> BlockResult:
         redo=redo,
         texts=texts.texts,
     )
+
+
+def _of_periods(groups: int, chosen: list[bool]) -> np.ndarray:
+    """Rows (data set × period, periods varying fastest) of the periods ``chosen`` marks."""
+    if all(chosen):  # one target or one set of rules for every period: the common case
+        return np.ones(groups * len(chosen), dtype=bool)
+    return np.tile(np.array(chosen, dtype=bool), groups)
 
 
 def _set_na(code, why, mask, value, text_index):
@@ -384,9 +390,8 @@ def _capaian(plan, ind, arith, v, e, k, has, code, why, texts):
         r = (v, e)
     else:  # the shown realisasi: k × 10^-d exactly, scaled
         r = _interval_of_scaled(k * 10 ** (SCALE_DIGITS - plan.decimals))
-    period_of_row = np.tile(np.arange(NP), n // NP if NP else 0)
     for target in set(ind.targets):
-        rows = has & np.isin(period_of_row, [p for p in range(NP) if ind.targets[p] == target])
+        rows = has & _of_periods(n // NP if NP else 0, [target == t for t in ind.targets])
         if not rows.any():
             continue
         if target is None:
@@ -489,9 +494,10 @@ def _status(plan, band_bounds, arith, v, e, k, has):
         chosen |= inside
         if band.achieved is not None:
             achieved[inside] = band.achieved
-    fallback = has & ~np.isin(
-        category, [i for i, b in enumerate(plan.bands) if b.achieved is not None]
-    )
+    # a band that says whether it is achieved decides; the others (and no band: -1, the last
+    # entry) fall back to capaian >= 100
+    says = np.array([b.achieved is not None for b in plan.bands] + [False])
+    fallback = has & ~says[category]
     if fallback.any():
         sign, unsure = compare_const(x, xe, *hundred)
         arith.undecided |= fallback & unsure

@@ -237,11 +237,12 @@ class Arith:
             # exact: integer operands whose scaled quotient 10**6 va / vb is an integer below
             # 2**53, checked in int64 (|va| < 9e12 keeps 10**6 va inside int64)
             exact = (ea == 0) & (eb == 0) & _whole(va) & _whole(safe_b) & (np.abs(va) < 9e12)
-            ia = np.where(exact, va, 0.0).astype(np.int64) * 10**SCALE_DIGITS
-            ib = np.where(exact, safe_b, 1.0).astype(np.int64)
-            q, rem = np.divmod(ia, ib)
-            exact &= (rem == 0) & (np.abs(q) < 2**53)
-            v = np.where(exact, q.astype(np.float64), v)
+            if exact.any():  # (a capaian over an inexact realisasi has none to check)
+                ia = np.where(exact, va, 0.0).astype(np.int64) * 10**SCALE_DIGITS
+                ib = np.where(exact, safe_b, 1.0).astype(np.int64)
+                q, rem = np.divmod(ia, ib)
+                exact &= (rem == 0) & (np.abs(q) < 2**53)
+                v = np.where(exact, q.astype(np.float64), v)
         out = self._finish(v, e, exact, active & ~bad)
         return out, zero, maybe
 
