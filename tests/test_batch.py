@@ -17,6 +17,7 @@ import os
 import shutil
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -320,6 +321,23 @@ def test_jobs_two_gives_the_rows_of_jobs_one(tmp_path, made_up):
     assert pq.read_table(one).to_pylist() == pq.read_table(two).to_pylist()
     expected = reference(engine, unit_data(units), "quarterly")
     assert differences(pq.read_table(one), expected) == []
+
+
+@given(
+    st.lists(st.floats(width=64), min_size=1, max_size=20),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+def test_a_comparison_may_move_the_constant_instead_of_the_column(column, constant):
+    """compare_const moves the constant by one float instead of every row's bound (floats are
+    discrete): the same verdicts, for infinities, NaN and signed zeros too."""
+    from kinerja_rules.batch.interval import dn, up
+
+    d, c = np.array(column), np.float64(constant)
+    with np.errstate(invalid="ignore", over="ignore"):
+        assert ((dn(d) > c) == (d > up(c))).all()
+        assert ((up(d) < c) == (d < dn(c))).all()
+        assert ((dn(d) >= c) == (d > c)).all()
+        assert ((up(d) <= c) == (d < c)).all()
 
 
 def test_jobs_default_to_the_setting_else_the_cores(monkeypatch):

@@ -31,7 +31,8 @@ Each bound is computed in float64 from non-negative terms with at most ``k`` rou
 multiplied by ``1 + (k + 1) 2**-52`` (exact) with ``2**-1000`` added (:func:`inflate`):
 ``(1 - u)**(k + 1) (1 + 2 (k + 1) u) >= 1``, so the result is never below the real bound; a
 quantity in a denominator is moved down the same way (:func:`deflate`); comparisons move
-``v ± e`` outwards by one ulp (``np.nextafter``).
+``v ± e`` outwards by one ulp (``np.nextafter``), or — the same verdict, floats being discrete —
+a constant they are compared with by one ulp the other way.
 
 *Exact results* (``e = 0``) are claimed only for integer scaled values below 2**53 (at most 6
 decimals and 16 digits: within every context of 17 digits or more), when the operation on such
@@ -270,15 +271,19 @@ def bounds_of(value: Decimal) -> tuple[float, float]:
 def compare_const(v, e, lo: float, hi: float):
     """Sign of (engine value - c) for a constant c in [lo, hi] (see :func:`bounds_of`), and the
     rows where it cannot be decided."""
-    with np.errstate(invalid="ignore"):
+    # ``v ± e`` moved outwards by one float, as everywhere, but on the constant's side: floats
+    # are discrete, so the float below d exceeds c exactly when d exceeds the float above c
+    # (dn(d) > c ⟺ d > up(c); dn(d) >= c ⟺ d > c), for infinities and NaN too — one scalar
+    # step instead of one per row.
+    with np.errstate(invalid="ignore", over="ignore"):
         if lo == hi:
             exact_sign = np.sign(v - lo)
-            above = dn(v - e) > lo
-            below = up(v + e) < lo
+            above = (v - e) > up(lo)  # dn(v - e) > lo
+            below = (v + e) < dn(lo)  # up(v + e) < lo
         else:
             exact_sign = np.where(v >= hi, 1.0, -1.0)
-            above = dn(v - e) >= hi
-            below = up(v + e) <= lo
+            above = (v - e) > hi  # dn(v - e) >= hi
+            below = (v + e) < lo  # up(v + e) <= lo
         sign = np.where(e == 0, exact_sign, np.where(above, 1.0, -1.0))
         undecided = (e != 0) & ~above & ~below
     return sign, undecided
@@ -331,7 +336,7 @@ def shown(v, e, decimals: int, rounding: str):
             else:
                 k = np.where(tie, q + (np.fmod(q, 2) == 1), k)
         else:
-            decided = (e == 0) | ((r > e) & (up(r + e) < m))
+            decided = (e == 0) | ((r > e) & ((r + e) < dn(m)))  # up(r + e) < m
             k = q if rounding == "down" else q + (r > 0)
         k = np.where(v < 0, -k, k)
     return k.astype(np.int64), big | ~decided
