@@ -152,10 +152,10 @@ class _Checker:
             allowed = np.broadcast_to(allowed[:, None], values.shape).copy()
             # Mostly zeros (rare events): no median to be material against, so a value is
             # unusual only above (1 + 1/min_change) times the largest other value (3x).
-            rare = (centre == 0)[:, None] & np.ones(values.shape, dtype=bool)
-            if s.min_change > 0 and rare.any():
-                largest = largest_other(np.abs(series))[:, : len(slots)]
-                allowed = np.where(rare, (1 + 1 / s.min_change) * largest, allowed)
+            rare = np.flatnonzero(centre == 0)
+            if s.min_change > 0 and len(rare):
+                largest = largest_other(np.abs(series[rare]))[:, : len(slots)]
+                allowed[rare] = (1 + 1 / s.min_change) * largest
             enough = (n - 1) >= s.min_history
             judged = present & enough[:, None]
             self.checked += int(judged.sum())
@@ -396,22 +396,23 @@ class _Checker:
     # --- peers (KR909) ----------------------------------------------------------------------
 
     def _peers(self, indicator: str, values: np.ndarray, s: Plausibility) -> None:
-        columns = values.T  # [SLOTS, G]: one row per period, across units
+        slots = np.flatnonzero(~np.isnan(values).all(axis=0))  # the periods evaluated
+        columns = values.T[slots]  # one row per period, across units
         centre, spread, n = robust(columns)
         allowed = np.maximum(s.peer_threshold * spread, s.min_change * np.abs(centre))
         off = np.abs(columns - centre[:, None])
         flagged = (n >= s.peer_min_units)[:, None] & (off > allowed[:, None])
-        for slot, g in zip(*np.nonzero(flagged)):
-            z = off[slot, g] / spread[slot] if spread[slot] > 0 else float("inf")
+        for row, g in zip(*np.nonzero(flagged)):
+            z = off[row, g] / spread[row] if spread[row] > 0 else float("inf")
             self._add(
                 "KR909",
                 g,
                 indicator,
-                slot,
+                int(slots[row]),
                 VALUE,
-                columns[slot, g],
-                (centre[slot] - allowed[slot], centre[slot] + allowed[slot]),
-                f"median {number(centre[slot])} of {int(n[slot])} units of the type, robust z "
+                columns[row, g],
+                (centre[row] - allowed[row], centre[row] + allowed[row]),
+                f"median {number(centre[row])} of {int(n[row])} units of the type, robust z "
                 f"{number(z)} > {number(s.peer_threshold)}",
                 s,
                 "the realisasi",
