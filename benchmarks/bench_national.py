@@ -56,7 +56,7 @@ from kinerja_rules.batch.run import (  # noqa: E402
 from kinerja_rules.batch.verify import differences, reference  # noqa: E402
 from kinerja_rules.data import DataEntry, UnitData  # noqa: E402
 from kinerja_rules.diagnostics import Location  # noqa: E402
-from kinerja_rules.parallel import configured_jobs, usable_cores  # noqa: E402
+from kinerja_rules.parallel import configured_jobs  # noqa: E402
 from kinerja_rules.periods import month  # noqa: E402
 
 
@@ -201,7 +201,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=24000)
     parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--jobs", type=int, default=configured_jobs() or usable_cores())
+    parser.add_argument("--jobs", type=int, default=configured_jobs() or 1)
     parser.add_argument("--sample", type=int, default=2000, help="data sets checked per row")
     parser.add_argument("--keep", metavar="DIR", help="keep the generated files here")
     parser.add_argument("--generate", metavar="FILE", help=argparse.SUPPRESS)

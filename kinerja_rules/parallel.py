@@ -1,9 +1,10 @@
 """How many processes a command that can run in parallel uses — one rule for all of them.
 
 ``--jobs N`` when given; else the ``KINERJA_RULES_JOBS`` environment variable (a CI runner
-sets it once for every command); else the command's own default, which for large inputs is
-one process per core this process may run on (``os.sched_getaffinity``: a container or
-``taskset`` limit counts, not the machine's cores).
+sets it once for every command); else the command's own default: ``validate`` of many files
+uses one process per core this process may run on (``os.sched_getaffinity``: a container or
+``taskset`` limit counts, not the machine's cores), ``batch`` one process (its numpy work is
+bound by memory bandwidth more than by cores, and each worker needs memory of its own).
 """
 
 from __future__ import annotations

@@ -340,11 +340,11 @@ def test_a_comparison_may_move_the_constant_instead_of_the_column(column, consta
         assert ((up(d) <= c) == (d < c)).all()
 
 
-def test_jobs_default_to_the_setting_else_the_cores(monkeypatch):
+def test_jobs_default_to_the_setting(monkeypatch):
     from kinerja_rules.parallel import configured_jobs, usable_cores
 
     monkeypatch.delenv("KINERJA_RULES_JOBS", raising=False)
-    assert configured_jobs(None) is None  # the command decides: one per core
+    assert configured_jobs(None) is None  # the command decides (batch: one; validate: cores)
     assert usable_cores() == len(os.sched_getaffinity(0))
     monkeypatch.setenv("KINERJA_RULES_JOBS", "3")
     assert configured_jobs(None) == 3

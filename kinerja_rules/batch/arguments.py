@@ -28,8 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="processes to use (default: KINERJA_RULES_JOBS, else one per core when the "
-        "input is more than one chunk), or with --dask its worker processes (default: 1)",
+        help="processes to use for an input of more than one chunk (default: "
+        "KINERJA_RULES_JOBS, else 1), or with --dask its worker processes (default: 1)",
     )
     cluster = parser.add_mutually_exclusive_group()
     cluster.add_argument(

@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 
 from ..diagnostics import Diagnostic, KinerjaError, Location, Severity
-from ..parallel import configured_jobs, usable_cores
+from ..parallel import configured_jobs
 from ..periods import YEAR, Period, month, parse_period, period_of_key, quarter, semester
 from .columnar import evaluate_block
 from .plan import build_plans
@@ -722,8 +722,8 @@ def run_batch(
 
     ``findings``: a path (CSV, or JSON lines for .jsonl) the located findings are written to,
     or a list they are appended to. ``progress``: a :class:`Progress` (None: one on stderr when
-    it is a terminal). ``jobs`` > 1 evaluates chunks in that many processes (None:
-    ``KINERJA_RULES_JOBS``, else one per core — for more than one chunk); data sets the
+    it is a terminal). ``jobs`` > 1 evaluates chunks in that many processes, for an input of
+    more than one chunk (None: ``KINERJA_RULES_JOBS``, else one); data sets the
     columnar path cannot decide are evaluated per row there when ``engine_recipe`` says how to
     make the engine, else in this process. Nothing is written unless the run completes.
     ``plausibility``: review every value against its history and peers
@@ -733,7 +733,7 @@ def run_batch(
 
     require()
     started = time.perf_counter()
-    jobs = configured_jobs(jobs) or usable_cores()
+    jobs = configured_jobs(jobs) or 1
     requested = parse_periods(period)
     plans = _plans(engine, requested)
     found: list[Diagnostic] = []
