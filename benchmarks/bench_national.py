@@ -11,8 +11,8 @@ and services; then
 * runs ``kinerja-rules batch DATA.parquet --period monthly -o RESULT.parquet`` in a subprocess
   (end-to-end wall time; peak resident memory of it and its worker processes together, sampled
   from /proc);
-* times the evaluation alone in this process (the table already in memory, pivot included,
-  cut into chunks of whole units as batch cuts them);
+* times the evaluation alone in this process (the chunks batch reads already in memory,
+  pivot included);
 * times a hand-written function (bench_evaluate.by_hand) on a sample of data sets, for the ratio;
 * checks the batch result against the per-row engine on a random sample of data sets
   (unit × period), every field of every row.
@@ -49,9 +49,9 @@ from kinerja_rules import Engine  # noqa: E402
 from kinerja_rules.batch.run import (  # noqa: E402
     CHUNK_ROWS,
     _plans,
-    _prepare,
     evaluate_chunks,
     parse_periods,
+    read_inputs,
 )
 from kinerja_rules.batch.verify import differences, reference  # noqa: E402
 from kinerja_rules.data import DataEntry, UnitData  # noqa: E402
@@ -138,23 +138,6 @@ def unit_data(engine, table, unit: str) -> UnitData:
         }
         out[ind] = DataEntry(ind, {}, None, None, None, location, periods=parts, annual=False)
     return UnitData(unit, unit_type, 2023, out, "bench")
-
-
-def whole_units(table, rows: int = CHUNK_ROWS):
-    """(start, end) of consecutive parts of about ``rows`` rows, each ending where a unit's rows
-    end (as ``kinerja-rules batch`` cuts its chunks: whole data sets)."""
-    unit = pa.compute.cast(table["unit"], pa.string()).combine_chunks()
-    n = len(unit)
-    ends = np.flatnonzero(
-        pa.compute.not_equal(unit.slice(1), unit.slice(0, n - 1)).to_numpy(zero_copy_only=False)
-    )
-    ends = np.append(ends + 1, n)
-    out, start = [], 0
-    while start < n:
-        end = int(ends[min(np.searchsorted(ends, start + rows), len(ends) - 1)])
-        out.append((start, end))
-        start = end
-    return out
 
 
 def _tree_rss_kib(root: int) -> int:
@@ -258,8 +241,8 @@ def main() -> None:
 
     # the evaluation alone, in this process (from the table in memory)
     plans = _plans(engine, parse_periods("monthly"))
-    prepared = _prepare(table, "national")
-    parts = [("national", prepared.slice(a, b - a), None) for a, b in whole_units(prepared)]
+    # read as batch reads it: prepared chunks of whole data sets, all read before the timing
+    parts = list(read_inputs(engine, [data_file], CHUNK_ROWS, []))
     next(evaluate_chunks(plans, parts[:1], engine))  # warm: first-use costs not timed
     started = time.perf_counter()
     evaluated = redone = 0

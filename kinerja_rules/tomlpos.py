@@ -712,13 +712,7 @@ class _FastReader:
         text, end = self.text, len(self.text)
         root: dict = {}
         table, path = root, ()
-        keys = self.keys
-        skip, line, key_match, finish = (
-            _FAST_SKIP.match,
-            _FAST_LINE.match,
-            _FAST_KEY.match,
-            _FAST_END.match,
-        )
+        skip, line, finish = _FAST_SKIP.match, _FAST_LINE.match, _FAST_END.match
         simple = self.simple
         i = skip(text, 0).end()
         while i < end:
@@ -729,20 +723,26 @@ class _FastReader:
                 i = match.end()
                 continue
             else:
-                match = key_match(text, i)
-                if match is None:
-                    raise _Unusual
-                key = match.group(1)
-                if key in table:
-                    raise _Unusual
-                key_path = (*path, key)
-                keys[key_path] = i
-                table[key], i = self.value(match.end(), key_path, 0)
+                i = self.keyed(i, table, path, 0)
             stop = finish(text, i)
             if stop is None:
                 raise _Unusual
             i = skip(text, stop.end()).end()
         return root
+
+    def keyed(self, i: int, table: dict, path: Path, depth: int) -> int:
+        """Read ``key = value`` at ``i`` into ``table`` (at ``path``) for a value other than a
+        simple one (an array, an inline table, a multi-line string); the offset after it."""
+        match = _FAST_KEY.match(self.text, i)
+        if match is None:
+            raise _Unusual
+        key = match.group(1)
+        if key in table:
+            raise _Unusual
+        key_path = (*path, key)
+        self.keys[key_path] = i
+        table[key], end = self.value(match.end(), key_path, depth)
+        return end
 
     def simple(self, match: re.Match[str], table: dict, path: Path) -> None:
         """Store the key and value of a :data:`_FAST_SIMPLE` match, found in ``table`` (at
@@ -881,16 +881,7 @@ class _FastReader:
                 self.simple(match, table, path)
                 i = match.end()
             else:
-                match = _FAST_KEY.match(text, i)
-                if match is None:
-                    raise _Unusual
-                key = match.group(1)
-                if key in table:
-                    raise _Unusual
-                key_path = (*path, key)
-                self.keys[key_path] = i
-                table[key], i = self.value(match.end(), key_path, depth)
-                i = space(text, i).end()
+                i = space(text, self.keyed(i, table, path, depth)).end()
             if text[i] == "}":
                 return table, i + 1
             if text[i] != ",":

@@ -294,6 +294,33 @@ def test_nothing_half_written(tmp_path):
     assert list(tmp_path.iterdir()) == [source]
 
 
+def test_unit_type_and_year_given_once_fill_down_across_chunks(tmp_path, made_up):
+    """A one-unit-per-block CSV names unit, unit_type and year on a unit's first row only (some
+    cells blank, some spaces): every row below takes them, across chunk boundaries too."""
+    units = [
+        (f"u{n}", "ujib", {"rasio": {"": {"A": n + 1, "B": 8}}, "kali": {"": {"A": 5, "B": 40}}})
+        for n in range(4)
+    ]
+    full = long_table(units).to_pylist()
+    lines = [",".join(COLUMNS)]
+    previous = None
+    for row in full:
+        cells = [str(row[c]) for c in COLUMNS]
+        if row["unit"] == previous:
+            cells[0], cells[1], cells[2] = "", " ", ""
+        previous = row["unit"]
+        lines.append(",".join(cells))
+    sparse = tmp_path / "sparse.csv"
+    sparse.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    filled = tmp_path / "filled.parquet"
+    pq.write_table(long_table(units), filled)
+    one, two = tmp_path / "one.parquet", tmp_path / "two.parquet"
+    run_batch(made_up, [sparse], one, jobs=1, chunk_rows=3)
+    run_batch(made_up, [filled], two, jobs=1)
+    assert pq.read_table(one).to_pylist() == pq.read_table(two).to_pylist()
+    assert len({r["unit"] for r in pq.read_table(one).to_pylist()}) == 4
+
+
 def test_jobs_two_gives_the_rows_of_jobs_one(tmp_path, made_up):
     import random
 

@@ -155,39 +155,43 @@ def _prepare(table, file: str, rows=None, carry: dict | None = None):
 def fill_down(table, carry: dict | None = None):
     """Empty unit, unit_type and year cells repeat the value above (one-unit files give them
     once); ``carry`` holds the last values of the previous part of the same file."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     for name in ("unit", "unit_type", "year"):
         column = table.column(name)
-        if _may_be_blank(column) and pc.any(blank := _blank(column)).as_py():
-            text = pc.utf8_trim_whitespace(_text(column))
-            text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
-            if carry is not None and carry.get(name) is not None:
-                text = pa.chunked_array([pa.array([carry[name]], pa.string()), *text.chunks])
-                text = pc.fill_null_forward(text)[1:]
-            else:
-                text = pc.fill_null_forward(text)
-            table = table.set_column(table.column_names.index(name), name, pc.fill_null(text, ""))
+        if _may_be_blank(column):
+            table = _filled_down(table, name, carry)
         if carry is not None and table.num_rows:
             last = table.column(name)[-1].as_py()
             carry[name] = str(last).strip() if last is not None else carry.get(name)
     return table
 
 
-def _text(column):
+def _filled_down(table, name: str, carry: dict | None):
+    """``table`` with the blank cells of column ``name`` taking the value above."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.cast(column, pa.string()) if not pa.types.is_string(column.type) else column
+    text, blank = _trimmed(table.column(name))
+    if not pc.any(blank).as_py():
+        return table
+    text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+    if carry is not None and carry.get(name) is not None:
+        text = pa.chunked_array([pa.array([carry[name]], pa.string()), *text.chunks])
+        text = pc.fill_null_forward(text)[1:]
+    else:
+        text = pc.fill_null_forward(text)
+    return table.set_column(table.column_names.index(name), name, pc.fill_null(text, ""))
 
 
-def _blank(column):
-    """Per row: empty, only spaces, or null."""
+def _trimmed(column):
+    """The column as text without surrounding spaces, and per row whether that is blank
+    (empty, or null)."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.utf8_trim_whitespace(_text(column))
-    return pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
+    text = pc.cast(column, pa.string()) if not pa.types.is_string(column.type) else column
+    text = pc.utf8_trim_whitespace(text)
+    return text, pc.or_kleene(pc.is_null(text), pc.equal(text, ""))
 
 
 def _may_be_blank(column) -> bool:
@@ -202,7 +206,7 @@ def _may_be_blank(column) -> bool:
         return False
     if pa.types.is_dictionary(column.type):
         chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
-        return any(pc.any(_blank(chunk.dictionary)).as_py() for chunk in chunks if len(chunk))
+        return any(pc.any(_trimmed(chunk.dictionary)[1]).as_py() for chunk in chunks if len(chunk))
     return True
 
 
